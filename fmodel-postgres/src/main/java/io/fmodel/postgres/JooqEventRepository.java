@@ -1,0 +1,227 @@
+package io.fmodel.postgres;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fmodel.core.application.StoredEvent;
+import io.fmodel.postgres.internal.SqlErrors;
+import io.fmodel.postgres.internal.Uuids;
+import io.fmodel.postgres.internal.jooq.Routines;
+import io.fmodel.postgres.internal.jooq.tables.records.EventsRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.Result;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
+
+/** {@link PostgresEventRepository} through the generated jOOQ routines of {@code sql/}. */
+final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
+
+    private final DSLContext dsl;
+    private final EventTypes<E> eventTypes;
+    private final Function<? super C, String> streamId;
+    private final ObjectMapper objectMapper;
+
+    private JooqEventRepository(
+            DSLContext dsl, EventTypes<E> eventTypes, Function<? super C, String> streamId, ObjectMapper objectMapper) {
+        this.dsl = dsl;
+        this.eventTypes = eventTypes;
+        this.streamId = streamId;
+        this.objectMapper = objectMapper;
+    }
+
+    static <C, E> JooqEventRepository<C, E> create(
+            DataSource dataSource,
+            EventTypes<E> eventTypes,
+            Function<? super C, String> streamId,
+            ObjectMapper objectMapper) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(eventTypes, "eventTypes");
+        Objects.requireNonNull(streamId, "streamId");
+        Objects.requireNonNull(objectMapper, "objectMapper");
+        DSLContext dsl = DSL.using(
+                dataSource,
+                SQLDialect.POSTGRES,
+                new Settings().withExecuteLogging(false).withRenderSchema(false));
+        var repository = new JooqEventRepository<C, E>(dsl, eventTypes, streamId, objectMapper);
+        repository.registerEventTypes();
+        return repository;
+    }
+
+    private void registerEventTypes() {
+        try {
+            dsl.transaction(tx -> {
+                for (EventTypes.Type type : eventTypes.types()) {
+                    Routines.registerDeciderEvent(
+                            tx,
+                            eventTypes.decider(),
+                            type.name(),
+                            type.javaClass().getName(),
+                            type.version());
+                }
+            });
+        } catch (DataAccessException e) {
+            throw SqlErrors.map(e, eventTypes.decider(), null);
+        }
+    }
+
+    @Override
+    public EventTypes<E> eventTypes() {
+        return eventTypes;
+    }
+
+    @Override
+    public List<StoredEvent<E, UUID>> fetch(C command) {
+        String id = streamIdOf(command);
+        Result<EventsRecord> rows;
+        try {
+            rows = Routines.getEvents(dsl.configuration(), id, eventTypes.decider());
+        } catch (DataAccessException e) {
+            throw SqlErrors.map(e, stream(id), null);
+        }
+        List<StoredEvent<E, UUID>> events = new ArrayList<>(rows.size());
+        for (EventsRecord row : rows) {
+            events.add(decode(row));
+        }
+        return List.copyOf(events);
+    }
+
+    @Override
+    public List<StoredEvent<E, UUID>> append(
+            C command, UUID commandId, List<E> events, @Nullable UUID expectedVersion) {
+        String id = streamIdOf(command);
+        if (commandId == null) {
+            throw new MissingValueException(stream(id), "command id is null", null, null);
+        }
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        int n = events.size();
+        String[] names = new String[n];
+        UUID[] ids = new UUID[n];
+        JSONB[] data = new JSONB[n];
+        Long[] versions = new Long[n];
+        for (int i = 0; i < n; i++) {
+            E event = events.get(i);
+            if (event == null) {
+                throw new MissingValueException(stream(id), "event " + i + " of " + n + " is null", null, null);
+            }
+            EventTypes.Type type = eventTypes
+                    .typeOf(event.getClass())
+                    .orElseThrow(() -> new UnregisteredEventTypeException(
+                            stream(id),
+                            event.getClass().getName() + " is not registered in the EventTypes of decider "
+                                    + eventTypes.decider(),
+                            null,
+                            null));
+            names[i] = type.name();
+            ids[i] = Uuids.v7();
+            data[i] = encode(id, event);
+            versions[i] = type.version();
+        }
+        Result<EventsRecord> rows;
+        try {
+            rows = Routines.appendEvents(
+                    dsl.configuration(),
+                    names,
+                    ids,
+                    eventTypes.decider(),
+                    id,
+                    data,
+                    commandId,
+                    expectedVersion,
+                    versions,
+                    false);
+        } catch (DataAccessException e) {
+            throw SqlErrors.map(e, stream(id), expectedVersion);
+        }
+        if (appendedAsSent(rows, ids)) {
+            List<StoredEvent<E, UUID>> stored = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                stored.add(new StoredEvent<>(events.get(i), ids[i], commandId));
+            }
+            return List.copyOf(stored);
+        }
+        // The command was applied before: these are the events it produced then.
+        List<StoredEvent<E, UUID>> replayed = new ArrayList<>(rows.size());
+        for (EventsRecord row : rows) {
+            replayed.add(decode(row));
+        }
+        return List.copyOf(replayed);
+    }
+
+    private static boolean appendedAsSent(Result<EventsRecord> rows, UUID[] ids) {
+        if (rows.size() != ids.length) {
+            return false;
+        }
+        for (int i = 0; i < ids.length; i++) {
+            if (!ids[i].equals(rows.get(i).getEventId())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String streamIdOf(C command) {
+        if (command == null) {
+            throw new MissingValueException(eventTypes.decider(), "command is null", null, null);
+        }
+        String id = streamId.apply(command);
+        if (id == null) {
+            throw new MissingValueException(
+                    eventTypes.decider(), "the stream id of " + command + " is null", null, null);
+        }
+        return id;
+    }
+
+    private String stream(String id) {
+        return eventTypes.decider() + "/" + id;
+    }
+
+    private JSONB encode(String id, E event) {
+        try {
+            return JSONB.valueOf(objectMapper.writeValueAsString(event));
+        } catch (JacksonException e) {
+            throw new EventEncodingException(
+                    stream(id),
+                    "cannot serialize " + event.getClass().getName() + ": " + e.getOriginalMessage(),
+                    null,
+                    e);
+        }
+    }
+
+    private StoredEvent<E, UUID> decode(EventsRecord row) {
+        String stream = stream(row.getDeciderId());
+        long offset = row.getOffset();
+        String name = row.getEvent();
+        long version = row.getEventVersion();
+        EventTypes.Type type = eventTypes
+                .typeOf(name, version)
+                .orElseThrow(() -> new EventDecodingException(
+                        stream, offset, name, version, "no class is registered for it in EventTypes", null));
+        Object event;
+        try {
+            event = objectMapper.readValue(row.getData().data(), type.javaClass());
+        } catch (JacksonException e) {
+            throw new EventDecodingException(
+                    stream,
+                    offset,
+                    name,
+                    version,
+                    "its JSON does not fit " + type.javaClass().getName() + ": " + e.getOriginalMessage(),
+                    e);
+        }
+        if (event == null) {
+            throw new EventDecodingException(stream, offset, name, version, "its JSON is null", null);
+        }
+        return new StoredEvent<>(eventTypes.eventType().cast(event), row.getEventId(), row.getCommandId());
+    }
+}
