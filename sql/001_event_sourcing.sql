@@ -74,8 +74,9 @@ CREATE TABLE IF NOT EXISTS events
 );
 -- get_events: one stream in log order (decider filters the few rows of one decider_id)
 CREATE INDEX IF NOT EXISTS events_stream_idx ON events ("decider_id", "offset");
--- idempotent commands: the events a command already produced
-CREATE INDEX IF NOT EXISTS events_command_idx ON events ("command_id");
+-- idempotent commands: the events a command already produced in a stream (all three columns, so that no cached
+-- generic plan prefers events_stream_idx, whose cost grows with the stream)
+CREATE INDEX IF NOT EXISTS events_command_idx ON events ("command_id", "decider_id", "decider");
 
 -- One row per stream: its head. Written by append_event only, in the appending transaction.
 -- Optimistic locking is a conditional write of this row (O(1), independent of the stream's length), and the
@@ -266,7 +267,10 @@ CREATE OR REPLACE FUNCTION append_event(v_event TEXT, v_event_id UUID, v_decider
                                         v_command_id UUID, v_previous_id UUID, v_event_version BIGINT DEFAULT 1,
                                         v_final BOOLEAN DEFAULT FALSE)
     RETURNS SETOF events
-    LANGUAGE plpgsql AS
+    LANGUAGE plpgsql
+    -- Plan the command lookups for the actual command id: a cached generic plan may estimate a command to have as
+    -- many events as the average one and pick a sequential scan of events (cost growing with the table).
+    SET plan_cache_mode = force_custom_plan AS
 $$
 BEGIN
     -- Continuing the batch of the command that wrote the head needs no lookup; anything else checks the command.
@@ -315,7 +319,8 @@ CREATE OR REPLACE FUNCTION append_events(v_events TEXT[], v_event_ids UUID[], v_
                                          v_data JSONB[], v_command_id UUID, v_previous_id UUID,
                                          v_event_versions BIGINT[], v_final BOOLEAN DEFAULT FALSE)
     RETURNS SETOF events
-    LANGUAGE plpgsql AS
+    LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan AS
 $$
 DECLARE
     v_n        INT := cardinality(v_event_ids);
