@@ -45,12 +45,16 @@ class ThroughputIT {
         long t1 = System.nanoTime();
         runRepository("repo-", COMMANDS);
         long t2 = System.nanoTime();
+        runJdbcBatch("batch-", COMMANDS);
+        long t3 = System.nanoTime();
 
         double jdbc = COMMANDS / ((t1 - t0) / 1e9);
         double repo = COMMANDS / ((t2 - t1) / 1e9);
+        double batch = COMMANDS / ((t3 - t2) / 1e9);
         System.out.printf(
-                "fetch+append, %d commands over %d streams, 1 thread: raw JDBC %.0f commands/s, repository %.0f commands/s (%.0f%%)%n",
-                COMMANDS, STREAMS, jdbc, repo, 100 * repo / jdbc);
+                "fetch+append, %d commands over %d streams, 1 thread: raw JDBC get_events+append_event %.0f commands/s,"
+                        + " raw JDBC get_events+append_events %.0f commands/s, repository %.0f commands/s (%.0f%% of the first)%n",
+                COMMANDS, STREAMS, jdbc, batch, repo, 100 * repo / jdbc);
         assertThat(repository.fetch(new Increment("repo-0", 1))).hasSize(COMMANDS / STREAMS);
         assertThat(repository.fetch(new Increment("jdbc-0", 1))).hasSize(COMMANDS / STREAMS);
     }
@@ -72,6 +76,35 @@ class ThroughputIT {
         System.out.printf(
                 "repository: fetch %.3f ms, append %.3f ms per command%n",
                 fetching / 1e6 / commands, appending / 1e6 / commands);
+    }
+
+    private static void runJdbcBatch(String prefix, int commands) throws SQLException {
+        for (int i = 0; i < commands; i++) {
+            String stream = prefix + (i % STREAMS);
+            try (Connection c = db.dataSource().getConnection()) {
+                UUID last = null;
+                try (PreparedStatement get =
+                        c.prepareStatement("SELECT event_id, data FROM get_events(?, 'counter')")) {
+                    get.setString(1, stream);
+                    try (ResultSet rs = get.executeQuery()) {
+                        while (rs.next()) {
+                            last = rs.getObject(1, UUID.class);
+                            rs.getString(2);
+                        }
+                    }
+                }
+                try (PreparedStatement append = c.prepareStatement(
+                        "SELECT * FROM append_events(ARRAY['Incremented'], ARRAY[?::uuid], 'counter', ?,"
+                                + " ARRAY[?::jsonb], ?, ?::uuid, ARRAY[1::bigint])")) {
+                    append.setObject(1, UUID.randomUUID());
+                    append.setString(2, stream);
+                    append.setString(3, "{\"counterId\": \"" + stream + "\", \"amount\": 1}");
+                    append.setObject(4, UUID.randomUUID());
+                    append.setObject(5, last);
+                    append.executeQuery().close();
+                }
+            }
+        }
     }
 
     private static void runJdbc(String prefix, int commands) throws SQLException {
