@@ -1,15 +1,11 @@
 package io.fmodel.examples.training;
 
 import io.fmodel.core.View;
-import io.fmodel.examples.training.TrainingEvent.CancellationRejected;
-import io.fmodel.examples.training.TrainingEvent.CompletionRejected;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCancelled;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCreated;
-import io.fmodel.examples.training.TrainingEvent.RegistrationRejected;
+import io.fmodel.examples.training.TrainingEvent.Rejection;
 import io.fmodel.examples.training.TrainingEvent.TrainingCompleted;
-import io.fmodel.examples.training.TrainingEvent.VideoFinishRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoFinished;
-import io.fmodel.examples.training.TrainingEvent.VideoStartRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoStarted;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -68,13 +64,9 @@ public record AvailableTrainings(List<Row> trainings) {
             case RegistrationCreated e -> state.with(new Row(e.trainingId(), e.traineeId(), e.courseId(), e.dueDate()));
             case RegistrationCancelled e -> state.without(e.trainingId());
             case TrainingCompleted e -> state.without(e.trainingId());
-            case RegistrationRejected e -> state;
-            case CancellationRejected e -> state;
+            case Rejection e -> state;
             case VideoStarted e -> state;
-            case VideoStartRejected e -> state;
             case VideoFinished e -> state;
-            case VideoFinishRejected e -> state;
-            case CompletionRejected e -> state;
         };
     }
 

@@ -4,6 +4,7 @@ import io.fmodel.core.Decider;
 import io.fmodel.examples.training.CertificateCommand.IssueCertificate;
 import io.fmodel.examples.training.CertificateEvent.CertificateIssued;
 import io.fmodel.examples.training.CertificateEvent.CertificateRejected;
+import io.fmodel.examples.training.CertificateEvent.Rejection;
 import io.fmodel.examples.training.CertificateState.Issued;
 import io.fmodel.examples.training.CertificateState.NotIssued;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ public final class Certificate {
     static CertificateState evolve(CertificateState state, CertificateEvent event) {
         return switch (event) {
             case CertificateIssued e -> new Issued(e.certificateId(), e.trainingId(), e.traineeId(), e.courseId());
-            case CertificateRejected e -> state;
+            case Rejection e -> state;
         };
     }
 }

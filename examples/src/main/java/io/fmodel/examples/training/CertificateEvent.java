@@ -8,6 +8,13 @@ public sealed interface CertificateEvent {
     /** {@return the certificate this event belongs to} */
     UUID certificateId();
 
+    /** A refused command: records why, and leaves the certificate's state unchanged. */
+    sealed interface Rejection extends CertificateEvent {
+
+        /** {@return why the command was refused, a sentence for the user} */
+        String reason();
+    }
+
     /**
      * A certificate was issued.
      *
@@ -25,5 +32,5 @@ public sealed interface CertificateEvent {
      * @param certificateId the certificate
      * @param reason why
      */
-    record CertificateRejected(UUID certificateId, String reason) implements CertificateEvent {}
+    record CertificateRejected(UUID certificateId, String reason) implements Rejection {}
 }

@@ -2,15 +2,11 @@ package io.fmodel.examples.training;
 
 import io.fmodel.core.Saga;
 import io.fmodel.examples.training.CertificateCommand.IssueCertificate;
-import io.fmodel.examples.training.TrainingEvent.CancellationRejected;
-import io.fmodel.examples.training.TrainingEvent.CompletionRejected;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCancelled;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCreated;
-import io.fmodel.examples.training.TrainingEvent.RegistrationRejected;
+import io.fmodel.examples.training.TrainingEvent.Rejection;
 import io.fmodel.examples.training.TrainingEvent.TrainingCompleted;
-import io.fmodel.examples.training.TrainingEvent.VideoFinishRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoFinished;
-import io.fmodel.examples.training.TrainingEvent.VideoStartRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoStarted;
 import java.util.List;
 
@@ -44,14 +40,10 @@ public final class CertificationSaga {
                 List.of(new IssueCertificate(
                         Certificate.idFor(e.trainingId()), e.trainingId(), e.traineeId(), e.courseId()));
             case RegistrationCreated e -> List.of();
-            case RegistrationRejected e -> List.of();
+            case Rejection e -> List.of();
             case RegistrationCancelled e -> List.of();
-            case CancellationRejected e -> List.of();
             case VideoStarted e -> List.of();
-            case VideoStartRejected e -> List.of();
             case VideoFinished e -> List.of();
-            case VideoFinishRejected e -> List.of();
-            case CompletionRejected e -> List.of();
         };
     }
 }

@@ -10,6 +10,7 @@ import io.fmodel.examples.training.CourseEvent.CourseClosingRejected;
 import io.fmodel.examples.training.CourseEvent.CourseFull;
 import io.fmodel.examples.training.CourseEvent.CourseOpened;
 import io.fmodel.examples.training.CourseEvent.CourseOpeningRejected;
+import io.fmodel.examples.training.CourseEvent.Rejection;
 import io.fmodel.examples.training.CourseEvent.SeatReleased;
 import io.fmodel.examples.training.CourseEvent.SeatReservationRejected;
 import io.fmodel.examples.training.CourseEvent.SeatReserved;
@@ -99,10 +100,7 @@ public final class Course {
             case SeatReserved e -> update(state, o -> o.withSeat(e.trainingId()));
             case SeatReleased e -> update(state, o -> o.withoutSeat(e.trainingId()));
             case CourseClosed e -> update(state, Opened::close);
-            case CourseOpeningRejected e -> state;
-            case CourseFull e -> state;
-            case SeatReservationRejected e -> state;
-            case CourseClosingRejected e -> state;
+            case Rejection e -> state;
         };
     }
 

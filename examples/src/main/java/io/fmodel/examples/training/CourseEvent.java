@@ -8,6 +8,13 @@ public sealed interface CourseEvent {
     /** {@return the course this event belongs to} */
     String courseId();
 
+    /** A refused command: records why, and leaves the course's state unchanged. */
+    sealed interface Rejection extends CourseEvent {
+
+        /** {@return why the command was refused, a sentence for the user} */
+        String reason();
+    }
+
     /**
      * A course was opened.
      *
@@ -23,7 +30,7 @@ public sealed interface CourseEvent {
      * @param courseId the course
      * @param reason why
      */
-    record CourseOpeningRejected(String courseId, String reason) implements CourseEvent {}
+    record CourseOpeningRejected(String courseId, String reason) implements Rejection {}
 
     /**
      * A training took a seat.
@@ -40,7 +47,13 @@ public sealed interface CourseEvent {
      * @param trainingId the training that asked
      * @param capacity the course's number of seats
      */
-    record CourseFull(String courseId, UUID trainingId, int capacity) implements CourseEvent {}
+    record CourseFull(String courseId, UUID trainingId, int capacity) implements Rejection {
+
+        @Override
+        public String reason() {
+            return "course is full (" + capacity + " seats)";
+        }
+    }
 
     /**
      * A reservation was refused for another reason than a full course.
@@ -49,7 +62,7 @@ public sealed interface CourseEvent {
      * @param trainingId the training that asked
      * @param reason why
      */
-    record SeatReservationRejected(String courseId, UUID trainingId, String reason) implements CourseEvent {}
+    record SeatReservationRejected(String courseId, UUID trainingId, String reason) implements Rejection {}
 
     /**
      * A training gave its seat back.
@@ -72,5 +85,5 @@ public sealed interface CourseEvent {
      * @param courseId the course
      * @param reason why
      */
-    record CourseClosingRejected(String courseId, String reason) implements CourseEvent {}
+    record CourseClosingRejected(String courseId, String reason) implements Rejection {}
 }

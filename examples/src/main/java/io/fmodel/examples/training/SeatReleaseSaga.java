@@ -2,15 +2,11 @@ package io.fmodel.examples.training;
 
 import io.fmodel.core.Saga;
 import io.fmodel.examples.training.CourseCommand.ReleaseSeat;
-import io.fmodel.examples.training.TrainingEvent.CancellationRejected;
-import io.fmodel.examples.training.TrainingEvent.CompletionRejected;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCancelled;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCreated;
-import io.fmodel.examples.training.TrainingEvent.RegistrationRejected;
+import io.fmodel.examples.training.TrainingEvent.Rejection;
 import io.fmodel.examples.training.TrainingEvent.TrainingCompleted;
-import io.fmodel.examples.training.TrainingEvent.VideoFinishRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoFinished;
-import io.fmodel.examples.training.TrainingEvent.VideoStartRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoStarted;
 import java.util.List;
 
@@ -40,14 +36,10 @@ public final class SeatReleaseSaga {
         return switch (event) {
             case RegistrationCancelled e -> List.of(new ReleaseSeat(e.courseId(), e.trainingId()));
             case RegistrationCreated e -> List.of();
-            case RegistrationRejected e -> List.of();
-            case CancellationRejected e -> List.of();
+            case Rejection e -> List.of();
             case VideoStarted e -> List.of();
-            case VideoStartRejected e -> List.of();
             case VideoFinished e -> List.of();
-            case VideoFinishRejected e -> List.of();
             case TrainingCompleted e -> List.of();
-            case CompletionRejected e -> List.of();
         };
     }
 }

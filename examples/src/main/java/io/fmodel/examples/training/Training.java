@@ -11,6 +11,7 @@ import io.fmodel.examples.training.TrainingEvent.CompletionRejected;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCancelled;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCreated;
 import io.fmodel.examples.training.TrainingEvent.RegistrationRejected;
+import io.fmodel.examples.training.TrainingEvent.Rejection;
 import io.fmodel.examples.training.TrainingEvent.TrainingCompleted;
 import io.fmodel.examples.training.TrainingEvent.VideoFinishRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoFinished;
@@ -29,7 +30,7 @@ import java.util.function.UnaryOperator;
  * The training decider: a trainee's registration for a course, from registration to completion or cancellation.
  *
  * <p>Every command is answered by exactly one event: the change it makes, or a rejection that says why it makes no
- * sense in the current state. Rejections leave the state unchanged. An admin may cancel a registration only until
+ * sense in the current state ({@link TrainingEvent.Rejection}, which leaves the state unchanged). An admin may cancel a registration only until
  * the trainee starts watching, so when an admin cancels while the trainee starts a video, whichever command is
  * decided second (against the state the first one left) is rejected.
  *
@@ -160,11 +161,7 @@ public final class Training {
             case VideoStarted e -> update(state, r -> r.withVideoStarted(e.videoId()));
             case VideoFinished e -> update(state, r -> r.withVideoFinished(e.videoId()));
             case TrainingCompleted e -> update(state, r -> r.withStatus(new Completed()));
-            case RegistrationRejected e -> state;
-            case CancellationRejected e -> state;
-            case VideoStartRejected e -> state;
-            case VideoFinishRejected e -> state;
-            case CompletionRejected e -> state;
+            case Rejection e -> state;
         };
     }
 

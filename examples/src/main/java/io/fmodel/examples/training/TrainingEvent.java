@@ -5,12 +5,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Something that happened to one training, {@link #trainingId()} names its stream. Rejections are events too: they
- * record a command that was refused and why, and leave the training's state unchanged.
+ * Something that happened to one training, {@link #trainingId()} names its stream. Rejections are events too
+ * ({@link Rejection}): they record a command that was refused and why, and leave the training's state unchanged.
  *
  * {@snippet :
- * if (event instanceof TrainingEvent.VideoStartRejected rejected) {
- *     System.out.println("could not start " + rejected.videoId() + ": " + rejected.reason());
+ * if (event instanceof TrainingEvent.Rejection rejected) {
+ *     System.out.println("refused: " + rejected.reason());
  * }
  * }
  */
@@ -18,6 +18,13 @@ public sealed interface TrainingEvent {
 
     /** {@return the training this event belongs to} */
     UUID trainingId();
+
+    /** A refused command: records why, and leaves the training's state unchanged. */
+    sealed interface Rejection extends TrainingEvent {
+
+        /** {@return why the command was refused, a sentence for the user} */
+        String reason();
+    }
 
     /**
      * {@return the trainee an event is about, for the events that change a trainee's views (creation, cancellation,
@@ -28,13 +35,9 @@ public sealed interface TrainingEvent {
             case RegistrationCreated created -> Optional.of(created.traineeId());
             case RegistrationCancelled cancelled -> Optional.of(cancelled.traineeId());
             case TrainingCompleted completed -> Optional.of(completed.traineeId());
-            case RegistrationRejected rejected -> Optional.empty();
-            case CancellationRejected rejected -> Optional.empty();
             case VideoStarted started -> Optional.empty();
-            case VideoStartRejected rejected -> Optional.empty();
             case VideoFinished finished -> Optional.empty();
-            case VideoFinishRejected rejected -> Optional.empty();
-            case CompletionRejected rejected -> Optional.empty();
+            case Rejection rejected -> Optional.empty();
         };
     }
 
@@ -55,7 +58,7 @@ public sealed interface TrainingEvent {
      * @param trainingId the training
      * @param reason why
      */
-    record RegistrationRejected(UUID trainingId, String reason) implements TrainingEvent {}
+    record RegistrationRejected(UUID trainingId, String reason) implements Rejection {}
 
     /**
      * An admin cancelled a registration.
@@ -75,7 +78,7 @@ public sealed interface TrainingEvent {
      * @param trainingId the training
      * @param reason why
      */
-    record CancellationRejected(UUID trainingId, String reason) implements TrainingEvent {}
+    record CancellationRejected(UUID trainingId, String reason) implements Rejection {}
 
     /**
      * The trainee started a video.
@@ -92,7 +95,7 @@ public sealed interface TrainingEvent {
      * @param videoId the video
      * @param reason why
      */
-    record VideoStartRejected(UUID trainingId, String videoId, String reason) implements TrainingEvent {}
+    record VideoStartRejected(UUID trainingId, String videoId, String reason) implements Rejection {}
 
     /**
      * The trainee finished a video.
@@ -109,7 +112,7 @@ public sealed interface TrainingEvent {
      * @param videoId the video
      * @param reason why
      */
-    record VideoFinishRejected(UUID trainingId, String videoId, String reason) implements TrainingEvent {}
+    record VideoFinishRejected(UUID trainingId, String videoId, String reason) implements Rejection {}
 
     /**
      * The training was completed.
@@ -126,5 +129,5 @@ public sealed interface TrainingEvent {
      * @param trainingId the training
      * @param reason why
      */
-    record CompletionRejected(UUID trainingId, String reason) implements TrainingEvent {}
+    record CompletionRejected(UUID trainingId, String reason) implements Rejection {}
 }

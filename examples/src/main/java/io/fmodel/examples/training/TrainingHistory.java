@@ -1,15 +1,11 @@
 package io.fmodel.examples.training;
 
 import io.fmodel.core.View;
-import io.fmodel.examples.training.TrainingEvent.CancellationRejected;
-import io.fmodel.examples.training.TrainingEvent.CompletionRejected;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCancelled;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCreated;
-import io.fmodel.examples.training.TrainingEvent.RegistrationRejected;
+import io.fmodel.examples.training.TrainingEvent.Rejection;
 import io.fmodel.examples.training.TrainingEvent.TrainingCompleted;
-import io.fmodel.examples.training.TrainingEvent.VideoFinishRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoFinished;
-import io.fmodel.examples.training.TrainingEvent.VideoStartRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoStarted;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,14 +61,10 @@ public record TrainingHistory(List<Row> completed) {
         return switch (event) {
             case TrainingCompleted e -> state.with(new Row(e.trainingId(), e.traineeId(), e.courseId()));
             case RegistrationCreated e -> state;
-            case RegistrationRejected e -> state;
+            case Rejection e -> state;
             case RegistrationCancelled e -> state;
-            case CancellationRejected e -> state;
             case VideoStarted e -> state;
-            case VideoStartRejected e -> state;
             case VideoFinished e -> state;
-            case VideoFinishRejected e -> state;
-            case CompletionRejected e -> state;
         };
     }
 

@@ -64,6 +64,14 @@ class CourseTest {
     }
 
     @Test
+    void a_full_course_is_a_rejection_with_a_reason_for_the_user() {
+        CourseEvent full = new CourseFull(JAVA, SECOND, 3);
+
+        assertThat(full).isInstanceOfSatisfying(CourseEvent.Rejection.class, rejection -> assertThat(rejection.reason())
+                .isEqualTo("course is full (3 seats)"));
+    }
+
+    @Test
     void reserving_a_seat_the_training_already_holds_decides_nothing() {
         assertThat(decide(course, List.of(OPENED_WITH_ONE_SEAT, FIRST_RESERVED), new ReserveSeat(JAVA, FIRST)))
                 .isEmpty();

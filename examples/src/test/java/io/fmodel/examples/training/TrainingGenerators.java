@@ -13,16 +13,6 @@ import io.fmodel.examples.training.TrainingCommand.CompleteTraining;
 import io.fmodel.examples.training.TrainingCommand.FinishVideo;
 import io.fmodel.examples.training.TrainingCommand.RegisterTrainee;
 import io.fmodel.examples.training.TrainingCommand.StartVideo;
-import io.fmodel.examples.training.TrainingEvent.CancellationRejected;
-import io.fmodel.examples.training.TrainingEvent.CompletionRejected;
-import io.fmodel.examples.training.TrainingEvent.RegistrationCancelled;
-import io.fmodel.examples.training.TrainingEvent.RegistrationCreated;
-import io.fmodel.examples.training.TrainingEvent.RegistrationRejected;
-import io.fmodel.examples.training.TrainingEvent.TrainingCompleted;
-import io.fmodel.examples.training.TrainingEvent.VideoFinishRejected;
-import io.fmodel.examples.training.TrainingEvent.VideoFinished;
-import io.fmodel.examples.training.TrainingEvent.VideoStartRejected;
-import io.fmodel.examples.training.TrainingEvent.VideoStarted;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -111,22 +101,6 @@ public final class TrainingGenerators {
             states.put(command.trainingId(), state);
         }
         return List.copyOf(events);
-    }
-
-    /** {@return whether {@code event} records a refused command} */
-    public static boolean isRejection(TrainingEvent event) {
-        return switch (event) {
-            case RegistrationRejected e -> true;
-            case CancellationRejected e -> true;
-            case VideoStartRejected e -> true;
-            case VideoFinishRejected e -> true;
-            case CompletionRejected e -> true;
-            case RegistrationCreated e -> false;
-            case RegistrationCancelled e -> false;
-            case VideoStarted e -> false;
-            case VideoFinished e -> false;
-            case TrainingCompleted e -> false;
-        };
     }
 
     /** {@return any command to the course {@code courseId}: opening (capacity 0 to 4), reserving, releasing, closing} */
