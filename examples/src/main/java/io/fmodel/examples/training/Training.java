@@ -29,10 +29,10 @@ import java.util.function.UnaryOperator;
 /**
  * The training decider: a trainee's registration for a course, from registration to completion or cancellation.
  *
- * <p>Every command is answered by exactly one event: the change it makes, or a rejection that says why it makes no
- * sense in the current state ({@link TrainingEvent.Rejection}, which leaves the state unchanged). An admin may cancel a registration only until
- * the trainee starts watching, so when an admin cancels while the trainee starts a video, whichever command is
- * decided second (against the state the first one left) is rejected.
+ * <p>Every command is answered by exactly one event: the change it makes, or a {@link TrainingEvent.Rejection} that
+ * says why it makes no sense in the current state (and leaves the state unchanged). An admin may cancel a
+ * registration only until the trainee starts watching, so when an admin cancels while the trainee starts a video,
+ * whichever command is decided second (against the state the first one left) is rejected.
  *
  * {@snippet :
  * var decider = Training.decider();
@@ -137,19 +137,16 @@ public final class Training {
                         new CompletionRejected(c.trainingId(), "no video has been watched yet");
                     case Active active
                     when !r.videosInProgress().isEmpty() ->
-                        new CompletionRejected(
-                                c.trainingId(),
-                                "videos still in progress: "
-                                        + String.join(
-                                                ", ",
-                                                r.videosInProgress().stream()
-                                                        .sorted()
-                                                        .toList()));
+                        new CompletionRejected(c.trainingId(), "videos still in progress: " + inProgress(r));
                     case Active active -> new TrainingCompleted(c.trainingId(), r.traineeId(), r.courseId());
                     case Cancelled cancelled -> new CompletionRejected(c.trainingId(), cancelled.explanation());
                     case Completed completed -> new CompletionRejected(c.trainingId(), ALREADY_COMPLETED);
                 };
         };
+    }
+
+    private static String inProgress(Registered r) {
+        return String.join(", ", r.videosInProgress().stream().sorted().toList());
     }
 
     static TrainingState evolve(TrainingState state, TrainingEvent event) {

@@ -103,7 +103,7 @@ public final class TrainingGenerators {
         return List.copyOf(events);
     }
 
-    /** {@return any command to the course {@code courseId}: opening (capacity 0 to 4), reserving, releasing, closing} */
+    /** {@return any command to course {@code courseId}: open (capacity 0 to 4), reserve, release or close} */
     public static Gen<CourseCommand> courseCommands(String courseId) {
         var trainings = Generate.pick(ids("seat", 8));
         Gen<CourseCommand> open =
