@@ -94,7 +94,11 @@ public final class DeciderSpec<C, S, E> {
             this.thrown = thrown;
         }
 
-        /** Checks that the decision produced exactly {@code expected}, in order; {@return this outcome} */
+        /**
+         * Checks that the decision produced exactly {@code expected}, in order.
+         *
+         * @return this outcome
+         */
         @SafeVarargs
         public final Then<C, S, E> thenEvents(E... expected) {
             List<E> listed = new java.util.ArrayList<>(expected.length);
@@ -108,7 +112,11 @@ public final class DeciderSpec<C, S, E> {
             return this;
         }
 
-        /** Checks that the state after the decided events is {@code expected}; {@return this outcome} */
+        /**
+         * Checks that the state after the decided events is {@code expected}.
+         *
+         * @return this outcome
+         */
         public Then<C, S, E> thenState(S expected) {
             decided();
             S next = state;
@@ -121,7 +129,11 @@ public final class DeciderSpec<C, S, E> {
             return this;
         }
 
-        /** Checks that deciding threw an exception of {@code type}; {@return this outcome} */
+        /**
+         * Checks that deciding threw an exception of {@code type}.
+         *
+         * @return this outcome
+         */
         public Then<C, S, E> thenThrows(Class<? extends Throwable> type) {
             if (thrown == null) {
                 throw new AssertionError(

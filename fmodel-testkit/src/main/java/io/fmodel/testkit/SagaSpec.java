@@ -56,7 +56,11 @@ public final class SagaSpec<AR, A> {
             this.actions = actions;
         }
 
-        /** Checks that the reaction is exactly {@code expected}, in order; {@return this reaction} */
+        /**
+         * Checks that the reaction is exactly {@code expected}, in order.
+         *
+         * @return this reaction
+         */
         @SafeVarargs
         public final Then<AR, A> thenActions(A... expected) {
             List<A> listed = new java.util.ArrayList<>(expected.length);

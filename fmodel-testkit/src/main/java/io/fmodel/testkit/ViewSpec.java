@@ -55,7 +55,11 @@ public final class ViewSpec<S, E> {
         return new ViewSpec<>(view, next, List.copyOf(all));
     }
 
-    /** Checks that the state is {@code expected}; {@return this spec} */
+    /**
+     * Checks that the state is {@code expected}.
+     *
+     * @return this spec
+     */
     public ViewSpec<S, E> thenState(S expected) {
         assertThat(state).as("view state after %s", events).isEqualTo(expected);
         return this;
