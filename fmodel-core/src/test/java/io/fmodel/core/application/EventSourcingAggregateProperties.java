@@ -25,12 +25,22 @@ class EventSourcingAggregateProperties {
             .between(0, 2)
             .zip(integers().between(0, 40), (counter, amount) -> new Add("c-" + counter, amount));
 
+    record CountedTo(int value) {}
+
     @Test
     void concurrent_handle_calls_on_one_stream_lose_no_update() throws Exception {
         int threads = 8;
         int perThread = 50;
-        InMemoryEventRepository<Add, Event> repository = Counter.repository();
-        var counters = EventSourcingAggregate.of(Counter.decider(Integer.MAX_VALUE), repository)
+        // Each event records the value it counted to, so a decision on a stale state shows as a lost update.
+        Decider<Add, Integer, CountedTo> absolute = Decider.of(
+                0,
+                (add, count) -> {
+                    Thread.yield(); // a decision takes time: give the other writers a chance to race
+                    return List.of(new CountedTo(count + add.amount()));
+                },
+                (count, e) -> e.value());
+        InMemoryEventRepository<Add, CountedTo> repository = InMemoryEventRepository.of(Add::counterId);
+        var counters = EventSourcingAggregate.of(absolute, repository)
                 .withRetry(RetryPolicy.of(10_000, Duration.ZERO, Duration.ofMillis(2)));
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> accepted = new ArrayList<>();
@@ -55,9 +65,9 @@ class EventSourcingAggregateProperties {
             for (Future<Integer> f : accepted) {
                 total += f.get();
             }
-            List<StoredEvent<Event, Long>> stream = repository.stream("shared");
+            List<StoredEvent<CountedTo, Long>> stream = repository.stream("shared");
             assertThat(total).isPositive();
-            assertThat(fold(Counter.DECIDER, stream)).isEqualTo(total);
+            assertThat(fold(absolute, stream)).isEqualTo(total);
             assertThat(stream)
                     .extracting(StoredEvent::version)
                     .containsExactlyElementsOf(

@@ -77,7 +77,15 @@ class StateStoredAggregateTest {
 
     @Test
     void concurrent_handle_calls_on_one_entity_lose_no_update() throws Exception {
-        var aggregate = StateStoredAggregate.of(Counter.decider(Integer.MAX_VALUE), repository)
+        var unlimited = Counter.decider(Integer.MAX_VALUE);
+        var slow = io.fmodel.core.Decider.<Add, Integer, Counter.Event>of(
+                0,
+                (add, count) -> {
+                    Thread.yield(); // a decision takes time: give the other writers a chance to race
+                    return unlimited.decide(add, count);
+                },
+                unlimited::evolve);
+        var aggregate = StateStoredAggregate.of(slow, repository)
                 .withRetry(RetryPolicy.of(10_000, Duration.ZERO, Duration.ofMillis(2)));
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> accepted = new ArrayList<>();
