@@ -1,6 +1,6 @@
 /**
  * Given/when/then specifications ({@link io.fmodel.testkit.DeciderSpec}, {@link io.fmodel.testkit.ViewSpec},
- * {@link io.fmodel.testkit.SagaSpec}) and property-based laws ({@link io.fmodel.testkit.DeciderLaws}, on
+ * {@link io.fmodel.testkit.SagaSpec}) and property-based laws ({@link io.fmodel.testkit.DeciderLaws}, {@link io.fmodel.testkit.ViewLaws}, on
  * QuickTheories) for deciders, views and sagas. Depend on this module in test scope.
  *
  * {@snippet :
