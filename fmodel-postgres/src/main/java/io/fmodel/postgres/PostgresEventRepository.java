@@ -3,6 +3,7 @@ package io.fmodel.postgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fmodel.core.application.EventRepository;
+import io.fmodel.postgres.internal.JooqEventRepository;
 import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;

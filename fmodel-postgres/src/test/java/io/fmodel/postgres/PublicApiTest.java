@@ -2,12 +2,17 @@ package io.fmodel.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PublicApiTest {
@@ -46,6 +51,20 @@ class PublicApiTest {
             }
         }
         assertThat(leaks).isEmpty();
+    }
+
+    @Test
+    void only_the_internal_package_reaches_jooq() throws IOException {
+        Path publicPackage = Path.of("target", "classes", "io", "fmodel", "postgres");
+        List<String> offenders = new ArrayList<>();
+        try (Stream<Path> classes = Files.list(publicPackage)) {
+            for (Path c : classes.filter(p -> p.toString().endsWith(".class")).toList()) {
+                if (new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1).contains("org/jooq/")) {
+                    offenders.add(c.getFileName().toString());
+                }
+            }
+        }
+        assertThat(offenders).isEmpty();
     }
 
     @Test

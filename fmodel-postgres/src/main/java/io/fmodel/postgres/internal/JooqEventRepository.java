@@ -1,12 +1,16 @@
-package io.fmodel.postgres;
+package io.fmodel.postgres.internal;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.fmodel.core.application.StoredEvent;
-import io.fmodel.postgres.internal.SqlErrors;
-import io.fmodel.postgres.internal.Uuids;
+import io.fmodel.postgres.EventDecodingException;
+import io.fmodel.postgres.EventEncodingException;
+import io.fmodel.postgres.EventTypes;
+import io.fmodel.postgres.MissingValueException;
+import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.UnregisteredEventTypeException;
 import io.fmodel.postgres.internal.jooq.Routines;
 import io.fmodel.postgres.internal.jooq.Tables;
 import io.fmodel.postgres.internal.jooq.tables.AppendEvents;
@@ -27,8 +31,11 @@ import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 
-/** {@link PostgresEventRepository} through the generated jOOQ routines of {@code sql/}. */
-final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
+/**
+ * {@link PostgresEventRepository} through the generated jOOQ routines of {@code sql/}. Not an API: use
+ * {@link PostgresEventRepository#of}.
+ */
+public final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
 
     private final DSLContext dsl;
     private final EventTypes<E> eventTypes;
@@ -47,7 +54,12 @@ final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
         this.writer = objectMapper.writer();
     }
 
-    static <C, E> JooqEventRepository<C, E> create(
+    /**
+     * {@return a repository; registers the event types (I/O)}
+     *
+     * @see PostgresEventRepository#of(DataSource, EventTypes, Function, ObjectMapper)
+     */
+    public static <C, E> JooqEventRepository<C, E> create(
             DataSource dataSource,
             EventTypes<E> eventTypes,
             Function<? super C, String> streamId,
