@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
@@ -41,17 +42,29 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     private final EventTypes<E> eventTypes;
     private final Function<? super C, String> streamId;
     private final ObjectMapper objectMapper;
+    private final Predicate<? super E> closes;
     // one reader per stored type, one writer: looked up once, not per event
     private final Map<EventTypes.Type, ObjectReader> readers = new ConcurrentHashMap<>();
     private final ObjectWriter writer;
 
     private JooqEventRepository(
-            DSLContext dsl, EventTypes<E> eventTypes, Function<? super C, String> streamId, ObjectMapper objectMapper) {
+            DSLContext dsl,
+            EventTypes<E> eventTypes,
+            Function<? super C, String> streamId,
+            ObjectMapper objectMapper,
+            Predicate<? super E> closes) {
         this.dsl = dsl;
         this.eventTypes = eventTypes;
         this.streamId = streamId;
         this.objectMapper = objectMapper;
+        this.closes = closes;
         this.writer = objectMapper.writer();
+    }
+
+    @Override
+    public PostgresEventRepository<C, E> closingWith(Predicate<? super E> closes) {
+        Objects.requireNonNull(closes, "closes");
+        return new JooqEventRepository<>(dsl, eventTypes, streamId, objectMapper, closes);
     }
 
     /**
@@ -72,7 +85,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 dataSource,
                 SQLDialect.POSTGRES,
                 new Settings().withExecuteLogging(false).withRenderSchema(false));
-        var repository = new JooqEventRepository<C, E>(dsl, eventTypes, streamId, objectMapper);
+        var repository = new JooqEventRepository<C, E>(dsl, eventTypes, streamId, objectMapper, event -> false);
         repository.registerEventTypes();
         return repository;
     }
@@ -149,6 +162,10 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                                     + eventTypes.decider(),
                             null,
                             null));
+            if (i < n - 1 && closes.test(event)) {
+                throw new IllegalArgumentException("event " + i + " of " + n + " closes stream " + stream(id)
+                        + " but is not the last event of the decision: " + event);
+            }
             names[i] = type.name();
             ids[i] = Uuids.v7();
             data[i] = encode(id, event);
@@ -157,7 +174,15 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         List<Row> rows;
         try {
             AppendEvents appended = Tables.APPEND_EVENTS.call(
-                    names, ids, eventTypes.decider(), id, data, commandId, expectedVersion, versions, false);
+                    names,
+                    ids,
+                    eventTypes.decider(),
+                    id,
+                    data,
+                    commandId,
+                    expectedVersion,
+                    versions,
+                    closes.test(events.getLast()));
             rows = dsl.select(
                             appended.EVENT,
                             appended.EVENT_ID,
