@@ -78,7 +78,7 @@ CREATE INDEX IF NOT EXISTS events_stream_idx ON events ("decider_id", "offset");
 -- generic plan prefers events_stream_idx, whose cost grows with the stream)
 CREATE INDEX IF NOT EXISTS events_command_idx ON events ("command_id", "decider_id", "decider");
 
--- One row per stream: its head. Written by append_event only, in the appending transaction.
+-- One row per stream: its head. Written only by the append path (insert_event), in the appending transaction.
 -- Optimistic locking is a conditional write of this row (O(1), independent of the stream's length), and the
 -- final flag lives here so that no append scans its stream. Consumers keep their positions elsewhere, so that
 -- a consumer never holds a row a writer needs.
