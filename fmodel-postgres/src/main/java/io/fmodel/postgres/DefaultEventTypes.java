@@ -1,0 +1,73 @@
+package io.fmodel.postgres;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The immutable implementation of {@link EventTypes}: a small list, searched linearly (a decider has few events). */
+record DefaultEventTypes<E>(String decider, Class<E> eventType, List<EventTypes.Type> types) implements EventTypes<E> {
+
+    DefaultEventTypes {
+        Objects.requireNonNull(decider, "decider");
+        Objects.requireNonNull(eventType, "eventType");
+        if (decider.isBlank()) {
+            throw new IllegalArgumentException("decider name must not be blank");
+        }
+        types = types.stream()
+                .sorted(Comparator.comparing(Type::name).thenComparingLong(Type::version))
+                .toList();
+        for (int i = 1; i < types.size(); i++) {
+            Type a = types.get(i - 1);
+            Type b = types.get(i);
+            if (a.name().equals(b.name()) && a.version() == b.version()) {
+                throw new IllegalArgumentException("event type " + a.name() + " version " + a.version()
+                        + " is used by two classes: " + a.javaClass().getName() + " and "
+                        + b.javaClass().getName());
+            }
+        }
+    }
+
+    static <E> EventTypes<E> derive(String decider, Class<E> eventType) {
+        Objects.requireNonNull(eventType, "eventType");
+        List<Type> types = new ArrayList<>();
+        collect(eventType, types);
+        return new DefaultEventTypes<>(decider, eventType, types);
+    }
+
+    private static void collect(Class<?> type, List<Type> into) {
+        if (type.isSealed()) {
+            for (Class<?> permitted : type.getPermittedSubclasses()) {
+                collect(permitted, into);
+            }
+        } else if (!type.isInterface() && !java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+            into.add(new Type(type.getSimpleName(), 1, type));
+        }
+    }
+
+    @Override
+    public EventTypes<E> with(Class<? extends E> type, String name, long version) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(name, "name");
+        if (version < 1) {
+            throw new IllegalArgumentException("event version must be at least 1, got " + version);
+        }
+        List<Type> next = new ArrayList<>(
+                types.stream().filter(t -> !t.javaClass().equals(type)).toList());
+        next.add(new Type(name, version, type));
+        return new DefaultEventTypes<>(decider, eventType, next);
+    }
+
+    @Override
+    public Optional<Type> typeOf(Class<?> javaClass) {
+        return types.stream().filter(t -> t.javaClass().equals(javaClass)).findFirst();
+    }
+
+    @Override
+    public Optional<Type> typeOf(String name, long version) {
+        return types.stream()
+                .filter(t -> t.version() == version && t.name().equals(name))
+                .findFirst();
+    }
+}

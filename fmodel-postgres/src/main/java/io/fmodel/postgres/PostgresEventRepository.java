@@ -1,0 +1,77 @@
+package io.fmodel.postgres;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.fmodel.core.application.EventRepository;
+import io.fmodel.postgres.internal.JooqEventRepository;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+
+/**
+ * The {@link EventRepository} on PostgreSQL: the event store of {@code sql/}, reached through its SQL API.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>The version of a stream is the id ({@link UUID}) of its last event, the {@code previous_id} of the next
+ *       append (docs/adr/0003).
+ *   <li>{@link #fetch} is one call of {@code get_events}: one round trip.
+ *   <li>{@link #append} writes all events of one decision in one transaction and one round trip
+ *       ({@code append_events}, which chains them by {@code previous_id} through {@code append_event}). If the stream
+ *       moved on since {@code expectedVersion}, nothing is written and it throws
+ *       {@link io.fmodel.core.application.ConcurrencyConflictException}, which the aggregate retries. Every other
+ *       failure is an {@link EventStoreException} subtype, not retried.
+ *   <li>An append whose command id already produced events in the stream writes nothing and returns those events.
+ *   <li>Events are stored as JSON (Jackson) in {@code data}, typed by {@link EventTypes}. Creating a repository
+ *       registers the decider's event types ({@code register_decider_event}, idempotent): it does I/O.
+ * </ul>
+ * Thread-safe: one instance serves all threads; each call borrows a connection from the {@link DataSource}.
+ *
+ * {@snippet :
+ * var repository = PostgresEventRepository.of(
+ *         dataSource, EventTypes.of("training", TrainingEvent.class), TrainingCommand::trainingId);
+ * var aggregate = EventSourcingAggregate.of(decider, repository);
+ * }
+ *
+ * @param <C> command type
+ * @param <E> event type
+ */
+public interface PostgresEventRepository<C, E> extends EventRepository<C, E, UUID> {
+
+    /**
+     * {@return a repository storing the events of {@code eventTypes.decider()}, one stream per {@code streamId} of a
+     * command, with a default Jackson {@link JsonMapper}}
+     *
+     * @throws EventStoreException if the event types cannot be registered
+     */
+    static <C, E> PostgresEventRepository<C, E> of(
+            DataSource dataSource, EventTypes<E> eventTypes, Function<? super C, String> streamId) {
+        return of(dataSource, eventTypes, streamId, JsonMapper.builder().build());
+    }
+
+    /**
+     * {@return the same as {@link #of(DataSource, EventTypes, Function)}, serializing with {@code objectMapper}}
+     *
+     * @throws EventStoreException if the event types cannot be registered
+     */
+    static <C, E> PostgresEventRepository<C, E> of(
+            DataSource dataSource,
+            EventTypes<E> eventTypes,
+            Function<? super C, String> streamId,
+            ObjectMapper objectMapper) {
+        return JooqEventRepository.create(dataSource, eventTypes, streamId, objectMapper);
+    }
+
+    /** {@return the event types this repository stores} */
+    EventTypes<E> eventTypes();
+
+    /**
+     * {@return this repository closing a stream with the events {@code closes} accepts: such an event is stored as
+     * final, and appending to its stream afterwards throws {@link FinalStreamException}}
+     *
+     * <p>A closing event must be the last of its decision; otherwise {@link #append} throws
+     * {@link IllegalArgumentException} before any I/O. Pure: no registration is repeated.
+     */
+    PostgresEventRepository<C, E> closingWith(Predicate<? super E> closes);
+}

@@ -1,0 +1,56 @@
+package io.fmodel.postgres;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.sql.DataSource;
+
+/** {@link EmbeddedStore} on zonky's embedded PostgreSQL; loaded only when used, zonky being optional. */
+final class ZonkyEmbeddedStore implements EmbeddedStore {
+
+    private final EmbeddedPostgres postgres;
+
+    private ZonkyEmbeddedStore(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    static EmbeddedStore start() {
+        EmbeddedPostgres postgres;
+        try {
+            postgres = EmbeddedPostgres.builder().start();
+        } catch (IOException e) {
+            throw new EventStoreAccessException(
+                    "embedded", "cannot start embedded PostgreSQL: " + e.getMessage(), null, e);
+        }
+        try {
+            SchemaInstaller.install(postgres.getPostgresDatabase());
+        } catch (RuntimeException e) {
+            close(postgres);
+            throw e;
+        }
+        return new ZonkyEmbeddedStore(postgres);
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return postgres.getPostgresDatabase();
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    @Override
+    public void close() {
+        close(postgres);
+    }
+
+    private static void close(EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

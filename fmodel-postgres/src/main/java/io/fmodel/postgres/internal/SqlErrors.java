@@ -1,0 +1,99 @@
+package io.fmodel.postgres.internal;
+
+import io.fmodel.core.application.ConcurrencyConflictException;
+import io.fmodel.postgres.AppendOnlyViolationException;
+import io.fmodel.postgres.DuplicateEventException;
+import io.fmodel.postgres.EventStoreAccessException;
+import io.fmodel.postgres.FinalStreamException;
+import io.fmodel.postgres.MissingValueException;
+import io.fmodel.postgres.UnknownPreviousEventException;
+import io.fmodel.postgres.UnregisteredEventTypeException;
+import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Maps a database failure to the typed exception it stands for, by SQLSTATE (and constraint name for the codes
+ * PostgreSQL raises itself), never by message text. The table is in docs/event-store.md.
+ */
+public final class SqlErrors {
+
+    private SqlErrors() {}
+
+    /** SQLSTATE of a concurrency conflict raised by {@code append_event}. */
+    public static final String CONFLICT = "ES001";
+
+    /** SQLSTATE of an unregistered event type. */
+    public static final String UNREGISTERED_EVENT_TYPE = "ES002";
+
+    /** SQLSTATE of a previous_id that is not an event of the stream. */
+    public static final String UNKNOWN_PREVIOUS_EVENT = "ES003";
+
+    /** SQLSTATE of an append to a final stream. */
+    public static final String FINAL_STREAM = "ES004";
+
+    /** SQLSTATE of a null where a value is required. */
+    public static final String MISSING_VALUE = "ES005";
+
+    /** SQLSTATE of an update, delete or truncate of an append-only table. */
+    public static final String APPEND_ONLY = "ES006";
+
+    /**
+     * {@return the exception {@code failure} stands for}
+     *
+     * @param failure what the driver (or jOOQ) threw
+     * @param stream the stream concerned, {@code decider/deciderId}
+     * @param expectedVersion the version the writer expected, for a conflict
+     */
+    public static RuntimeException map(Throwable failure, String stream, @Nullable Object expectedVersion) {
+        SQLException sql = sqlException(failure);
+        if (sql == null) {
+            return new EventStoreAccessException(stream, String.valueOf(failure.getMessage()), null, failure);
+        }
+        String state = String.valueOf(sql.getSQLState());
+        String constraint = constraint(sql);
+        String message = serverMessage(sql);
+        return switch (state) {
+            case CONFLICT,
+                    // serialization failure and deadlock: the transaction lost a race, a retry is what helps
+                    "40001",
+                    "40P01" -> new ConcurrencyConflictException(stream, expectedVersion, failure);
+            case UNREGISTERED_EVENT_TYPE, "23503" ->
+                new UnregisteredEventTypeException(stream, message, state, failure);
+            case UNKNOWN_PREVIOUS_EVENT -> new UnknownPreviousEventException(stream, message, state, failure);
+            case FINAL_STREAM -> new FinalStreamException(stream, message, state, failure);
+            case MISSING_VALUE, "23502" -> new MissingValueException(stream, message, state, failure);
+            case APPEND_ONLY -> new AppendOnlyViolationException(stream, message, state, failure);
+            case "23505" ->
+                switch (String.valueOf(constraint)) {
+                    // a fork of the chain or a concurrent first event: the head moved
+                    case "events_previous_id_key", "streams_pkey" ->
+                        new ConcurrencyConflictException(stream, expectedVersion, failure);
+                    case "events_event_id_key" -> new DuplicateEventException(stream, message, state, failure);
+                    default -> new EventStoreAccessException(stream, message, state, failure);
+                };
+            default -> new EventStoreAccessException(stream, message, state, failure);
+        };
+    }
+
+    private static @Nullable SQLException sqlException(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static @Nullable String constraint(SQLException e) {
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        return server == null ? null : server.getConstraint();
+    }
+
+    private static String serverMessage(SQLException e) {
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        String message = server == null ? null : server.getMessage();
+        return message == null ? String.valueOf(e.getMessage()) : message;
+    }
+}
