@@ -1,0 +1,363 @@
+package io.fmodel.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The SQL API of sql/002_event_streaming.sql, called as a psql user would. */
+class EventStreamingSqlIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventStreamingSqlIT.class);
+
+    private DataSource db;
+
+    @BeforeEach
+    void freshDatabase() {
+        db = TestDatabases.fresh();
+    }
+
+    @Test
+    void the_seed_readme_streaming_examples_run_unchanged() throws SQLException {
+        List<String> readme = List.of(
+                "SELECT * from register_decider_event('decider1', 'event1', 'description1', 1)",
+                "SELECT * from register_decider_event('decider1', 'event2', 'description2', 1)",
+                "SELECT * from append_event('event1', '21e19516-9bda-11ed-a8fc-0242ac120002', 'decider1', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002',\n"
+                        + "                  '{}', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002', null, 1)",
+                "SELECT * from append_event('event2', 'eb411c34-9d64-11ed-a8fc-0242ac120002', 'decider1', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002',\n"
+                        + "                  '{}', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002', '21e19516-9bda-11ed-a8fc-0242ac120002', 1)",
+                "SELECT *\nfrom get_events('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1')",
+                "SELECT *\nfrom register_view('view1', '2023-01-28 12:17:17.078384', 300, 1, 'https://localhost:3000/functions/v1/event-handler')",
+                "SELECT *\nfrom append_event('event1', 'f7c370aa-9d65-11ed-a8fc-0242ac120002', 'decider1', '2ac37f68-9d66-11ed-a8fc-0242ac120002',\n"
+                        + "                  '{}', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002', null, 1)",
+                "SELECT *\nfrom append_event('event2', '42ee177e-9d66-11ed-a8fc-0242ac120002', 'decider1', '2ac37f68-9d66-11ed-a8fc-0242ac120002',\n"
+                        + "                  '{}', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'f7c370aa-9d65-11ed-a8fc-0242ac120002', 1)");
+        try (Connection c = db.getConnection()) {
+            for (String sql : readme) {
+                query(c, sql);
+            }
+            List<Map<String, Object>> streamed =
+                    query(c, "-- Get first 100 events \nSELECT * from stream_events('view1', 100);");
+            assertThat(streamed).extracting(r -> r.get("offset")).containsExactly(1L, 3L);
+            assertThat(streamed)
+                    .extracting(r -> r.get("decider_id"))
+                    .containsExactly("f156a3c4-9bd8-11ed-a8fc-0242ac120002", "2ac37f68-9d66-11ed-a8fc-0242ac120002");
+            List<Map<String, Object>> acked =
+                    query(c, "SELECT * from ack_event('view1', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002', 1);");
+            assertThat(acked).singleElement().satisfies(r -> assertThat(r.get("position"))
+                    .isEqualTo(1L));
+            // the next event of the acked stream comes next; the other stream is still held
+            assertThat(query(c, "SELECT * from stream_events('view1', 100)"))
+                    .extracting(r -> r.get("offset"))
+                    .containsExactly(2L);
+        }
+    }
+
+    @Test
+    void a_stale_lease_cannot_ack_and_positions_never_move_backwards() throws Exception {
+        try (Connection c = db.getConnection()) {
+            registerTypes(c);
+            append(c, "s1", 3);
+            query(c, "SELECT * FROM register_view('v', '-infinity', 1)");
+            Map<String, Object> first = single(query(c, "SELECT * FROM stream_events('v')"));
+            long staleLease = (Long) first.get("lease");
+            Thread.sleep(1_100); // the 1 s lease expires; another consumer takes the partition over
+            Map<String, Object> second = single(query(c, "SELECT * FROM stream_events('v', 1, 30)"));
+            assertThat(second.get("offset")).isEqualTo(first.get("offset"));
+            assertThat((Long) second.get("lease")).isGreaterThan(staleLease);
+            assertThat(second.get("attempt")).isEqualTo(2);
+
+            long offset = (Long) first.get("offset");
+            assertSqlState(
+                    c, "SELECT * FROM ack_event('v', 's1', " + offset + ", 'decider1', " + staleLease + ")", "VS002");
+            // beyond the delivered range, or of another stream: VS003
+            assertSqlState(c, "SELECT * FROM ack_event('v', 's1', " + (offset + 1) + ")", "VS003");
+            assertSqlState(c, "SELECT * FROM ack_event('v', 'nope', " + offset + ")", "VS003");
+            query(c, "SELECT * FROM ack_event('v', 's1', " + offset + ", 'decider1', " + second.get("lease") + ")");
+            // acked: no longer held; acking again or backwards fails loudly
+            assertSqlState(c, "SELECT * FROM ack_event('v', 's1', " + offset + ")", "VS002");
+            Map<String, Object> next = single(query(c, "SELECT * FROM stream_events('v')"));
+            assertThat(next.get("offset")).isEqualTo(offset + 1);
+            assertSqlState(c, "SELECT * FROM ack_event('v', 's1', " + offset + ")", "VS003");
+            assertSqlState(c, "SELECT * FROM nack_event('v', 's1', 'decider1', " + staleLease + ")", "VS002");
+            assertThat(single(query(c, "SELECT position FROM view_positions WHERE view = 'v'"))
+                            .get("position"))
+                    .isEqualTo(offset);
+        }
+    }
+
+    @Test
+    void stream_events_leases_for_the_views_own_lock_timeout() throws SQLException {
+        try (Connection c = db.getConnection()) {
+            registerTypes(c);
+            append(c, "s1", 1);
+            append(c, "s2", 1);
+            query(c, "SELECT * FROM register_view('v', '-infinity', 7)");
+            Map<String, Object> row = single(query(
+                    c, "SELECT extract(epoch FROM locked_until - clock_timestamp()) AS left FROM stream_events('v')"));
+            assertThat(((Number) row.get("left")).doubleValue()).isBetween(5.0, 7.0);
+            row = single(
+                    query(
+                            c,
+                            "SELECT extract(epoch FROM locked_until - clock_timestamp()) AS left FROM stream_events('v', 1, 60)"));
+            assertThat(((Number) row.get("left")).doubleValue()).isBetween(58.0, 60.0);
+        }
+    }
+
+    @Test
+    void two_deciders_sharing_an_id_are_two_partitions() throws SQLException {
+        try (Connection c = db.getConnection()) {
+            registerTypes(c);
+            query(c, "SELECT * FROM register_decider_event('decider2', 'event1', '', 1)");
+            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            append(c, "decider1", "shared", 2);
+            append(c, "decider2", "shared", 2);
+            List<Map<String, Object>> rows = query(c, "SELECT * FROM stream_events('v', 10)");
+            assertThat(rows).extracting(r -> r.get("decider")).containsExactly("decider1", "decider2");
+            assertSqlState(c, "SELECT * FROM nack_event('v', 'shared')", "VS006");
+            // the offset tells ack_event which decider it is
+            query(c, "SELECT * FROM ack_event('v', 'shared', " + rows.get(1).get("offset") + ")");
+            query(c, "SELECT * FROM nack_event('v', 'shared')");
+            assertThat(query(c, "SELECT * FROM stream_events('v', 10)")).hasSize(2);
+        }
+    }
+
+    @Test
+    void a_hot_stream_is_drained_in_batches() throws SQLException {
+        try (Connection c = db.getConnection()) {
+            registerTypes(c);
+            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            for (int s = 0; s < 10; s++) {
+                append(c, "hot" + s, 1_000);
+            }
+            int calls = 0;
+            int events = 0;
+            List<Map<String, Object>> batch;
+            while (!(batch = query(c, "SELECT * FROM stream_event_batches('v', 10, 500)")).isEmpty()) {
+                calls++;
+                events += batch.size();
+                Map<String, Map<String, Object>> last = new HashMap<>();
+                for (Map<String, Object> row : batch) {
+                    last.put((String) row.get("decider_id"), row);
+                }
+                for (Map<String, Object> row : last.values()) {
+                    query(
+                            c,
+                            "SELECT * FROM ack_event('v', '" + row.get("decider_id") + "', " + row.get("offset")
+                                    + ", 'decider1', " + row.get("lease") + ")");
+                }
+            }
+            assertThat(events).isEqualTo(10_000);
+            assertThat(calls).isEqualTo(2);
+            assertThat(single(query(c, "SELECT view_lag('v') AS lag")).get("lag"))
+                    .isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void registering_a_view_again_keeps_its_pending_events_and_reset_replays() throws SQLException {
+        try (Connection c = db.getConnection()) {
+            registerTypes(c);
+            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            append(c, "s1", 3);
+            assertThat(query(c, "SELECT * FROM stream_events('v', 10)")).hasSize(1);
+            query(c, "SELECT * FROM nack_event('v', 's1')");
+            query(c, "SELECT * FROM register_view('v')"); // the seed's default start_at = now dropped them
+            query(c, "SELECT * FROM register_view('v', NULL, 60, 5)");
+            assertThat(single(query(c, "SELECT view_lag('v') AS lag")).get("lag"))
+                    .isEqualTo(3L);
+            assertThat(single(query(c, "SELECT * FROM stream_events('v')")).get("attempt"))
+                    .isEqualTo(2);
+            query(c, "SELECT * FROM reset_view('v')");
+            assertThat(single(query(c, "SELECT * FROM stream_events('v')")).get("attempt"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_view_starts_at_a_point_in_time() throws Exception {
+        try (Connection c = db.getConnection()) {
+            registerTypes(c);
+            append(c, "old", 2);
+            Thread.sleep(20);
+            Object cut = single(query(c, "SELECT clock_timestamp() AS t")).get("t");
+            Thread.sleep(20);
+            append(c, "new", 2);
+            query(c, "SELECT * FROM register_view('v', '" + cut + "')");
+            query(c, "SELECT * FROM register_view('now')");
+            assertThat(query(c, "SELECT * FROM stream_events('v', 10)"))
+                    .extracting(r -> r.get("decider_id"))
+                    .containsExactly("new");
+            assertThat(query(c, "SELECT * FROM stream_events('now', 10)")).isEmpty();
+            append(c, "newer", 1);
+            assertThat(query(c, "SELECT * FROM stream_events('now', 10)"))
+                    .extracting(r -> r.get("decider_id"))
+                    .containsExactly("newer");
+        }
+    }
+
+    @Test
+    void a_parked_partition_is_skipped_listed_and_released() throws SQLException {
+        try (Connection c = db.getConnection()) {
+            registerTypes(c);
+            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            append(c, "poison", 2);
+            append(c, "fine", 2);
+            Map<String, Object> poison =
+                    query(c, "SELECT * FROM stream_events('v', 10)").getFirst();
+            query(c, "SELECT * FROM nack_event('v', 'fine')");
+            query(c, "SELECT * FROM park_partition('v', 'poison', 'decider1', 'boom', " + poison.get("lease") + ")");
+            assertThat(query(c, "SELECT * FROM stream_events('v', 10)"))
+                    .extracting(r -> r.get("decider_id"))
+                    .containsExactly("fine");
+            Map<String, Object> parked = single(query(c, "SELECT * FROM parked_partitions('v')"));
+            assertThat(parked.get("last_error")).isEqualTo("boom");
+            assertThat(parked.get("attempts")).isEqualTo(1);
+            query(c, "SELECT * FROM release_partition('v', 'poison', 'decider1')");
+            assertThat(query(c, "SELECT * FROM parked_partitions('v')")).isEmpty();
+            assertThat(query(c, "SELECT * FROM stream_events('v', 10)"))
+                    .extracting(r -> r.get("decider_id"))
+                    .containsExactly("poison");
+        }
+    }
+
+    @Test
+    void an_append_committing_late_with_a_lower_offset_is_not_skipped() throws SQLException {
+        try (Connection c = db.getConnection();
+                Connection slow = db.getConnection()) {
+            registerTypes(c);
+            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            slow.setAutoCommit(false);
+            append(slow, "slow", 1); // holds the lower offset, uncommitted
+            append(c, "fast", 1);
+            assertThat(query(c, "SELECT * FROM stream_events('v', 10)")).isEmpty(); // waits for the hole
+            slow.commit();
+            assertThat(query(c, "SELECT * FROM stream_events('v', 10)"))
+                    .extracting(r -> r.get("decider_id"))
+                    .containsExactly("slow", "fast");
+            // a rolled-back append leaves a permanent hole: it is passed once no transaction can fill it
+            append(slow, "rolledback", 1);
+            slow.rollback();
+            append(c, "after", 1);
+            assertThat(query(c, "SELECT * FROM stream_events('v', 10)")).isEmpty(); // the hole is recorded
+            assertThat(query(c, "SELECT * FROM stream_events('v', 10)"))
+                    .extracting(r -> r.get("decider_id"))
+                    .containsExactly("after");
+        }
+    }
+
+    @Test
+    void streaming_cost_over_ten_thousand_streams_is_logged() throws SQLException {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            registerTypes(c);
+            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            s.execute(
+                    "SELECT count(*) FROM generate_series(1, 10000) i, LATERAL append_event('event1', gen_random_uuid(), "
+                            + "'decider1', 'stream-' || i, '{}', gen_random_uuid(), NULL, 1)");
+            s.execute("ANALYZE");
+            long t0 = System.nanoTime();
+            query(c, "SELECT discover_events('v')");
+            long discovery = System.nanoTime() - t0;
+            List<Long> pending = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                long t = System.nanoTime();
+                List<Map<String, Object>> rows = query(c, "SELECT * FROM stream_events('v', 100)");
+                pending.add(System.nanoTime() - t);
+                for (Map<String, Object> row : rows) {
+                    query(
+                            c,
+                            "SELECT * FROM ack_event('v', '" + row.get("decider_id") + "', " + row.get("offset")
+                                    + ", 'decider1', " + row.get("lease") + ")");
+                }
+            }
+            s.execute("UPDATE view_positions SET position = head, delivered_to = head");
+            List<Long> idle = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                long t = System.nanoTime();
+                assertThat(query(c, "SELECT * FROM stream_events('v', 100)")).isEmpty();
+                idle.add(System.nanoTime() - t);
+            }
+            long t1 = System.nanoTime();
+            query(c, "SELECT * FROM register_view('v2')");
+            long register = System.nanoTime() - t1;
+            LOG.info(
+                    "10,000 streams: first discovery {} ms; stream_events(v, 100) pending median {} ms; idle median {} ms; register_view {} ms",
+                    discovery / 1e6,
+                    median(pending) / 1e6,
+                    median(idle) / 1e6,
+                    register / 1e6);
+        }
+    }
+
+    private static long median(List<Long> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+
+    static void registerTypes(Connection c) throws SQLException {
+        query(c, "SELECT * FROM register_decider_event('decider1', 'event1', '', 1)");
+    }
+
+    static void append(Connection c, String deciderId, int count) throws SQLException {
+        append(c, "decider1", deciderId, count);
+    }
+
+    static void append(Connection c, String decider, String deciderId, int count) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM append_events(array_fill('event1'::text, ARRAY[?]), "
+                        + "ARRAY(SELECT gen_random_uuid() FROM generate_series(1, ?)), ?, ?, "
+                        + "ARRAY(SELECT jsonb_build_object('n', i) FROM generate_series(1, ?) i), ?, "
+                        + "(SELECT last_event_id FROM streams WHERE decider = ? AND decider_id = ?), array_fill(1::bigint, ARRAY[?]))")) {
+            ps.setInt(1, count);
+            ps.setInt(2, count);
+            ps.setString(3, decider);
+            ps.setString(4, deciderId);
+            ps.setInt(5, count);
+            ps.setObject(6, UUID.randomUUID());
+            ps.setString(7, decider);
+            ps.setString(8, deciderId);
+            ps.setInt(9, count);
+            ps.execute();
+        }
+    }
+
+    static List<Map<String, Object>> query(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    private static Map<String, Object> single(List<Map<String, Object>> rows) {
+        assertThat(rows).hasSize(1);
+        return rows.getFirst();
+    }
+
+    private static void assertSqlState(Connection c, String sql, String state) {
+        assertThatThrownBy(() -> query(c, sql))
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo(state));
+    }
+}
