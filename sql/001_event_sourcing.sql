@@ -74,8 +74,9 @@ CREATE TABLE IF NOT EXISTS events
 );
 -- get_events: one stream in log order (decider filters the few rows of one decider_id)
 CREATE INDEX IF NOT EXISTS events_stream_idx ON events ("decider_id", "offset");
--- idempotent commands: the events a command already produced
-CREATE INDEX IF NOT EXISTS events_command_idx ON events ("command_id");
+-- idempotent commands: the events a command already produced in a stream (all three columns, so that no cached
+-- generic plan prefers events_stream_idx, whose cost grows with the stream)
+CREATE INDEX IF NOT EXISTS events_command_idx ON events ("command_id", "decider_id", "decider");
 
 -- One row per stream: its head. Written by append_event only, in the appending transaction.
 -- Optimistic locking is a conditional write of this row (O(1), independent of the stream's length), and the
@@ -159,19 +160,12 @@ BEGIN
 END;
 $$;
 
--- API: append one event to the stream (v_decider, v_decider_id), under optimistic locking.
---   v_previous_id: NULL for the first event of a stream, else the stream's last event id.
---   v_final: true closes the stream (optional trailing parameter; the seed's argument order and defaults are kept).
--- Idempotent commands: if v_command_id already produced events in this stream and v_previous_id is not one of them
--- (this call starts a new batch), nothing is inserted and the events that command produced are returned instead.
--- The caller tells a replay from an append by the returned event_id.
--- Cost does not depend on the stream's length: index lookups on streams, deciders and (for a new batch) command_id.
--- Example: SELECT * FROM append_event('event1', '21e19516-9bda-11ed-a8fc-0242ac120002', 'decider1',
---                                     'f156a3c4-9bd8-11ed-a8fc-0242ac120002', '{}',
---                                     'f156a3c4-9bd8-11ed-a8fc-0242ac120002', NULL, 1);
-CREATE OR REPLACE FUNCTION append_event(v_event TEXT, v_event_id UUID, v_decider TEXT, v_decider_id TEXT, v_data JSONB,
-                                        v_command_id UUID, v_previous_id UUID, v_event_version BIGINT DEFAULT 1,
-                                        v_final BOOLEAN DEFAULT FALSE)
+-- Not an API function (no idempotency check; called by append_event and append_events): checks and appends one
+-- event under optimistic locking, and moves the stream head. Its cost does not depend on the stream's length:
+-- index lookups on deciders and streams, one conditional write of the head row, one INSERT.
+CREATE OR REPLACE FUNCTION insert_event(v_event TEXT, v_event_id UUID, v_decider TEXT, v_decider_id TEXT,
+                                        v_data JSONB, v_command_id UUID, v_previous_id UUID, v_event_version BIGINT,
+                                        v_final BOOLEAN)
     RETURNS SETOF events
     LANGUAGE plpgsql AS
 $$
@@ -195,33 +189,6 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'event type (%, %, version %) is not registered', v_decider, v_event, v_event_version
             USING ERRCODE = 'ES002', HINT = 'register it first with register_decider_event';
-    END IF;
-
-    SELECT * INTO v_head FROM streams WHERE "decider_id" = v_decider_id AND "decider" = v_decider;
-
-    -- Idempotency: a new batch (anything but the continuation of this command's own batch) of a command that
-    -- already produced events in this stream appends nothing and returns those events.
-    IF NOT (v_head.last_command_id IS NOT DISTINCT FROM v_command_id
-        AND v_head.last_event_id IS NOT DISTINCT FROM v_previous_id) THEN
-        IF EXISTS (SELECT 1
-                   FROM events
-                   WHERE "command_id" = v_command_id
-                     AND "decider_id" = v_decider_id
-                     AND "decider" = v_decider)
-            AND (v_previous_id IS NULL OR NOT EXISTS (SELECT 1
-                                                      FROM events
-                                                      WHERE "event_id" = v_previous_id
-                                                        AND "command_id" = v_command_id
-                                                        AND "decider_id" = v_decider_id
-                                                        AND "decider" = v_decider)) THEN
-            RETURN QUERY SELECT *
-                         FROM events
-                         WHERE "command_id" = v_command_id
-                           AND "decider_id" = v_decider_id
-                           AND "decider" = v_decider
-                         ORDER BY "offset";
-            RETURN;
-        END IF;
     END IF;
 
     -- Take a transaction id before the offset, so that a transaction holding an offset is always visible in
@@ -289,39 +256,99 @@ BEGIN
 END;
 $$;
 
--- API: append the events of one decision in one call (one round trip), chained by previous_id: the first event
--- follows v_previous_id, each next one follows the one before. Arrays are parallel, one element per event.
--- Same checks and errors as append_event, which it calls for each event. If the command was already applied to
--- the stream, nothing is appended and the events it produced then are returned.
--- Example: SELECT * FROM append_events(ARRAY['event1','event2'], ARRAY['...'::uuid, '...'::uuid], 'decider1', 'id1',
---                                      ARRAY['{}'::jsonb, '{}'::jsonb], '...'::uuid, NULL, ARRAY[1, 1]);
+-- API: append one event to the stream (v_decider, v_decider_id), under optimistic locking.
+--   v_previous_id: NULL for the first event of a stream, else the stream's last event id.
+--   v_final: true closes the stream (optional trailing parameter; the seed's argument order and defaults are kept).
+-- Idempotent commands: if v_command_id already produced events in this stream and v_previous_id is not one of them
+-- (this call starts a new batch), nothing is inserted and the events that command produced are returned instead.
+-- The caller tells a replay from an append by the returned event_id. (A call whose previous_id is an event of the
+-- same command continues that command's batch, as in the fstore-sql README: clients that may retry a decision
+-- whose last event is the stream's head should use append_events, which decides per batch.)
+-- Example: SELECT * FROM append_event('event1', '21e19516-9bda-11ed-a8fc-0242ac120002', 'decider1',
+--                                     'f156a3c4-9bd8-11ed-a8fc-0242ac120002', '{}',
+--                                     'f156a3c4-9bd8-11ed-a8fc-0242ac120002', NULL, 1);
+CREATE OR REPLACE FUNCTION append_event(v_event TEXT, v_event_id UUID, v_decider TEXT, v_decider_id TEXT, v_data JSONB,
+                                        v_command_id UUID, v_previous_id UUID, v_event_version BIGINT DEFAULT 1,
+                                        v_final BOOLEAN DEFAULT FALSE)
+    RETURNS SETOF events
+    LANGUAGE plpgsql
+    -- Plan the command lookups for the actual command id: a cached generic plan may estimate a command to have as
+    -- many events as the average one and pick a sequential scan of events (cost growing with the table).
+    SET plan_cache_mode = force_custom_plan AS
+$$
+BEGIN
+    -- Continuing the batch of the command that wrote the head needs no lookup; anything else checks the command.
+    PERFORM
+    FROM streams
+    WHERE "decider_id" = v_decider_id
+      AND "decider" = v_decider
+      AND "last_event_id" = v_previous_id
+      AND "last_command_id" = v_command_id;
+    IF NOT FOUND
+        AND EXISTS (SELECT 1
+                    FROM events
+                    WHERE "command_id" = v_command_id
+                      AND "decider_id" = v_decider_id
+                      AND "decider" = v_decider)
+        AND (v_previous_id IS NULL OR NOT EXISTS (SELECT 1
+                                                  FROM events
+                                                  WHERE "event_id" = v_previous_id
+                                                    AND "command_id" = v_command_id
+                                                    AND "decider_id" = v_decider_id
+                                                    AND "decider" = v_decider)) THEN
+        RETURN QUERY SELECT *
+                     FROM events
+                     WHERE "command_id" = v_command_id
+                       AND "decider_id" = v_decider_id
+                       AND "decider" = v_decider
+                     ORDER BY "offset";
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT *
+                 FROM insert_event(v_event, v_event_id, v_decider, v_decider_id, v_data, v_command_id, v_previous_id,
+                                   v_event_version, v_final);
+END;
+$$;
+
+-- API: append the events of one decision (one command) in one call, one round trip, one transaction: the first
+-- event follows v_previous_id, each next one the one before. Arrays are parallel, one element per event; v_final
+-- closes the stream with the last event. Same checks and errors as append_event.
+-- Idempotent per batch: if v_command_id already produced events in this stream, nothing is appended and the events
+-- it produced then are returned (whatever v_previous_id is: a retried decision is recognised even when its last
+-- event is still the stream's head).
+-- Example: SELECT * FROM append_events(ARRAY['event1', 'event2'], ARRAY[gen_random_uuid(), gen_random_uuid()],
+--                                      'decider1', 'id1', ARRAY['{}'::jsonb, '{}'::jsonb], gen_random_uuid(), NULL,
+--                                      ARRAY[1, 1]::bigint[]);
 CREATE OR REPLACE FUNCTION append_events(v_events TEXT[], v_event_ids UUID[], v_decider TEXT, v_decider_id TEXT,
                                          v_data JSONB[], v_command_id UUID, v_previous_id UUID,
                                          v_event_versions BIGINT[], v_final BOOLEAN DEFAULT FALSE)
     RETURNS SETOF events
-    LANGUAGE plpgsql AS
+    LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan AS
 $$
 DECLARE
     v_n        INT := cardinality(v_event_ids);
     v_previous UUID := v_previous_id;
-    v_row      events%ROWTYPE;
-    v_replay   BOOLEAN := FALSE;
 BEGIN
     IF v_events IS NULL OR v_event_ids IS NULL OR v_data IS NULL OR v_event_versions IS NULL
         OR cardinality(v_events) <> v_n OR cardinality(v_data) <> v_n OR cardinality(v_event_versions) <> v_n THEN
         RAISE EXCEPTION 'append_events: events, event_ids, data and event_versions must be non-null arrays of one length'
             USING ERRCODE = 'ES005';
     END IF;
+    RETURN QUERY SELECT *
+                 FROM events
+                 WHERE "command_id" = v_command_id
+                   AND "decider_id" = v_decider_id
+                   AND "decider" = v_decider
+                 ORDER BY "offset";
+    IF FOUND THEN
+        RETURN;
+    END IF;
     FOR i IN 1 .. v_n
         LOOP
-            FOR v_row IN SELECT *
-                         FROM append_event(v_events[i], v_event_ids[i], v_decider, v_decider_id, v_data[i],
-                                           v_command_id, v_previous, v_event_versions[i], v_final AND i = v_n)
-                LOOP
-                    RETURN NEXT v_row;
-                    v_replay := v_replay OR v_row.event_id <> v_event_ids[i];
-                END LOOP;
-            EXIT WHEN v_replay;
+            RETURN QUERY SELECT *
+                         FROM insert_event(v_events[i], v_event_ids[i], v_decider, v_decider_id, v_data[i],
+                                           v_command_id, v_previous, v_event_versions[i], v_final AND i = v_n);
             v_previous := v_event_ids[i];
         END LOOP;
 END;

@@ -85,7 +85,7 @@ public final class GenerateJooq {
                                 // database can hold several event stores in several schemas.
                                 .withOutputSchemaToDefault(true)
                                 .withIncludes(".*")
-                                .withExcludes("reject_change"))
+                                .withExcludes("reject_change|insert_event"))
                         .withGenerate(new Generate()
                                 .withGeneratedAnnotation(false)
                                 .withDeprecated(false)
