@@ -16,85 +16,60 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The SQL API of sql/002_event_streaming.sql, called as a psql user would. */
+/** The SQL API of sql/002_event_streaming.sql, called as a psql user would. One schema for the class: each test has its
+ * own view, registered before its appends. */
 class EventStreamingSqlIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStreamingSqlIT.class);
 
+    @RegisterExtension
+    static final TestDatabase database = new TestDatabase();
+
     private DataSource db;
 
     @BeforeEach
-    void freshDatabase() {
-        db = TestDatabases.fresh();
-    }
-
-    @Test
-    void the_seed_readme_streaming_examples_run_unchanged() throws SQLException {
-        List<String> readme = List.of(
-                "SELECT * from register_decider_event('decider1', 'event1', 'description1', 1)",
-                "SELECT * from register_decider_event('decider1', 'event2', 'description2', 1)",
-                "SELECT * from append_event('event1', '21e19516-9bda-11ed-a8fc-0242ac120002', 'decider1', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002',\n"
-                        + "                  '{}', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002', null, 1)",
-                "SELECT * from append_event('event2', 'eb411c34-9d64-11ed-a8fc-0242ac120002', 'decider1', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002',\n"
-                        + "                  '{}', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002', '21e19516-9bda-11ed-a8fc-0242ac120002', 1)",
-                "SELECT *\nfrom get_events('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1')",
-                "SELECT *\nfrom register_view('view1', '2023-01-28 12:17:17.078384', 300, 1, 'https://localhost:3000/functions/v1/event-handler')",
-                "SELECT *\nfrom append_event('event1', 'f7c370aa-9d65-11ed-a8fc-0242ac120002', 'decider1', '2ac37f68-9d66-11ed-a8fc-0242ac120002',\n"
-                        + "                  '{}', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002', null, 1)",
-                "SELECT *\nfrom append_event('event2', '42ee177e-9d66-11ed-a8fc-0242ac120002', 'decider1', '2ac37f68-9d66-11ed-a8fc-0242ac120002',\n"
-                        + "                  '{}', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'f7c370aa-9d65-11ed-a8fc-0242ac120002', 1)");
-        try (Connection c = db.getConnection()) {
-            for (String sql : readme) {
-                query(c, sql);
-            }
-            List<Map<String, Object>> streamed =
-                    query(c, "-- Get first 100 events \nSELECT * from stream_events('view1', 100);");
-            assertThat(streamed).extracting(r -> r.get("offset")).containsExactly(1L, 3L);
-            assertThat(streamed)
-                    .extracting(r -> r.get("decider_id"))
-                    .containsExactly("f156a3c4-9bd8-11ed-a8fc-0242ac120002", "2ac37f68-9d66-11ed-a8fc-0242ac120002");
-            List<Map<String, Object>> acked =
-                    query(c, "SELECT * from ack_event('view1', 'f156a3c4-9bd8-11ed-a8fc-0242ac120002', 1);");
-            assertThat(acked).singleElement().satisfies(r -> assertThat(r.get("position"))
-                    .isEqualTo(1L));
-            // the next event of the acked stream comes next; the other stream is still held
-            assertThat(query(c, "SELECT * from stream_events('view1', 100)"))
-                    .extracting(r -> r.get("offset"))
-                    .containsExactly(2L);
-        }
+    void dataSource() {
+        db = database.dataSource();
     }
 
     @Test
     void a_stale_lease_cannot_ack_and_positions_never_move_backwards() throws Exception {
         try (Connection c = db.getConnection()) {
             registerTypes(c);
-            append(c, "s1", 3);
-            query(c, "SELECT * FROM register_view('v', '-infinity', 1)");
-            Map<String, Object> first = single(query(c, "SELECT * FROM stream_events('v')"));
+            query(c, "SELECT * FROM register_view('fenced', NULL, 1)");
+            append(c, "fenced-s1", 3);
+            Map<String, Object> first = single(query(c, "SELECT * FROM stream_events('fenced')"));
             long staleLease = (Long) first.get("lease");
             Thread.sleep(1_100); // the 1 s lease expires; another consumer takes the partition over
-            Map<String, Object> second = single(query(c, "SELECT * FROM stream_events('v', 1, 30)"));
+            Map<String, Object> second = single(query(c, "SELECT * FROM stream_events('fenced', 1, 30)"));
             assertThat(second.get("offset")).isEqualTo(first.get("offset"));
             assertThat((Long) second.get("lease")).isGreaterThan(staleLease);
             assertThat(second.get("attempt")).isEqualTo(2);
 
             long offset = (Long) first.get("offset");
             assertSqlState(
-                    c, "SELECT * FROM ack_event('v', 's1', " + offset + ", 'decider1', " + staleLease + ")", "VS002");
+                    c,
+                    "SELECT * FROM ack_event('fenced', 'fenced-s1', " + offset + ", 'decider1', " + staleLease + ")",
+                    "VS002");
             // beyond the delivered range, or of another stream: VS003
-            assertSqlState(c, "SELECT * FROM ack_event('v', 's1', " + (offset + 1) + ")", "VS003");
-            assertSqlState(c, "SELECT * FROM ack_event('v', 'nope', " + offset + ")", "VS003");
-            query(c, "SELECT * FROM ack_event('v', 's1', " + offset + ", 'decider1', " + second.get("lease") + ")");
+            assertSqlState(c, "SELECT * FROM ack_event('fenced', 'fenced-s1', " + (offset + 1) + ")", "VS003");
+            assertSqlState(c, "SELECT * FROM ack_event('fenced', 'nope', " + offset + ")", "VS003");
+            query(
+                    c,
+                    "SELECT * FROM ack_event('fenced', 'fenced-s1', " + offset + ", 'decider1', " + second.get("lease")
+                            + ")");
             // acked: no longer held; acking again or backwards fails loudly
-            assertSqlState(c, "SELECT * FROM ack_event('v', 's1', " + offset + ")", "VS002");
-            Map<String, Object> next = single(query(c, "SELECT * FROM stream_events('v')"));
+            assertSqlState(c, "SELECT * FROM ack_event('fenced', 'fenced-s1', " + offset + ")", "VS002");
+            Map<String, Object> next = single(query(c, "SELECT * FROM stream_events('fenced')"));
             assertThat(next.get("offset")).isEqualTo(offset + 1);
-            assertSqlState(c, "SELECT * FROM ack_event('v', 's1', " + offset + ")", "VS003");
-            assertSqlState(c, "SELECT * FROM nack_event('v', 's1', 'decider1', " + staleLease + ")", "VS002");
-            assertThat(single(query(c, "SELECT position FROM view_positions WHERE view = 'v'"))
+            assertSqlState(c, "SELECT * FROM ack_event('fenced', 'fenced-s1', " + offset + ")", "VS003");
+            assertSqlState(
+                    c, "SELECT * FROM nack_event('fenced', 'fenced-s1', 'decider1', " + staleLease + ")", "VS002");
+            assertThat(single(query(c, "SELECT position FROM view_positions WHERE view = 'fenced'"))
                             .get("position"))
                     .isEqualTo(offset);
         }
@@ -104,16 +79,18 @@ class EventStreamingSqlIT {
     void stream_events_leases_for_the_views_own_lock_timeout() throws SQLException {
         try (Connection c = db.getConnection()) {
             registerTypes(c);
-            append(c, "s1", 1);
-            append(c, "s2", 1);
-            query(c, "SELECT * FROM register_view('v', '-infinity', 7)");
-            Map<String, Object> row = single(query(
-                    c, "SELECT extract(epoch FROM locked_until - clock_timestamp()) AS left FROM stream_events('v')"));
+            query(c, "SELECT * FROM register_view('timeouts', NULL, 7)");
+            append(c, "timeouts-s1", 1);
+            append(c, "timeouts-s2", 1);
+            Map<String, Object> row = single(
+                    query(
+                            c,
+                            "SELECT extract(epoch FROM locked_until - clock_timestamp()) AS left FROM stream_events('timeouts')"));
             assertThat(((Number) row.get("left")).doubleValue()).isBetween(5.0, 7.0);
             row = single(
                     query(
                             c,
-                            "SELECT extract(epoch FROM locked_until - clock_timestamp()) AS left FROM stream_events('v', 1, 60)"));
+                            "SELECT extract(epoch FROM locked_until - clock_timestamp()) AS left FROM stream_events('timeouts', 1, 60)"));
             assertThat(((Number) row.get("left")).doubleValue()).isBetween(58.0, 60.0);
         }
     }
@@ -123,16 +100,18 @@ class EventStreamingSqlIT {
         try (Connection c = db.getConnection()) {
             registerTypes(c);
             query(c, "SELECT * FROM register_decider_event('decider2', 'event1', '', 1)");
-            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            query(c, "SELECT * FROM register_view('shared', NULL)");
             append(c, "decider1", "shared", 2);
             append(c, "decider2", "shared", 2);
-            List<Map<String, Object>> rows = query(c, "SELECT * FROM stream_events('v', 10)");
+            List<Map<String, Object>> rows = query(c, "SELECT * FROM stream_events('shared', 10)");
             assertThat(rows).extracting(r -> r.get("decider")).containsExactly("decider1", "decider2");
-            assertSqlState(c, "SELECT * FROM nack_event('v', 'shared')", "VS006");
+            assertSqlState(c, "SELECT * FROM nack_event('shared', 'shared')", "VS006");
             // the offset tells ack_event which decider it is
-            query(c, "SELECT * FROM ack_event('v', 'shared', " + rows.get(1).get("offset") + ")");
-            query(c, "SELECT * FROM nack_event('v', 'shared')");
-            assertThat(query(c, "SELECT * FROM stream_events('v', 10)")).hasSize(2);
+            query(
+                    c,
+                    "SELECT * FROM ack_event('shared', 'shared', " + rows.get(1).get("offset") + ")");
+            query(c, "SELECT * FROM nack_event('shared', 'shared')");
+            assertThat(query(c, "SELECT * FROM stream_events('shared', 10)")).hasSize(2);
         }
     }
 
@@ -140,14 +119,14 @@ class EventStreamingSqlIT {
     void a_hot_stream_is_drained_in_batches() throws SQLException {
         try (Connection c = db.getConnection()) {
             registerTypes(c);
-            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            query(c, "SELECT * FROM register_view('hot', NULL)");
             for (int s = 0; s < 10; s++) {
                 append(c, "hot" + s, 1_000);
             }
             int calls = 0;
             int events = 0;
             List<Map<String, Object>> batch;
-            while (!(batch = query(c, "SELECT * FROM stream_event_batches('v', 10, 500)")).isEmpty()) {
+            while (!(batch = query(c, "SELECT * FROM stream_event_batches('hot', 10, 500)")).isEmpty()) {
                 calls++;
                 events += batch.size();
                 Map<String, Map<String, Object>> last = new HashMap<>();
@@ -157,13 +136,13 @@ class EventStreamingSqlIT {
                 for (Map<String, Object> row : last.values()) {
                     query(
                             c,
-                            "SELECT * FROM ack_event('v', '" + row.get("decider_id") + "', " + row.get("offset")
+                            "SELECT * FROM ack_event('hot', '" + row.get("decider_id") + "', " + row.get("offset")
                                     + ", 'decider1', " + row.get("lease") + ")");
                 }
             }
             assertThat(events).isEqualTo(10_000);
             assertThat(calls).isEqualTo(2);
-            assertThat(single(query(c, "SELECT view_lag('v') AS lag")).get("lag"))
+            assertThat(single(query(c, "SELECT view_lag('hot') AS lag")).get("lag"))
                     .isEqualTo(0L);
         }
     }
@@ -172,18 +151,18 @@ class EventStreamingSqlIT {
     void registering_a_view_again_keeps_its_pending_events_and_reset_replays() throws SQLException {
         try (Connection c = db.getConnection()) {
             registerTypes(c);
-            query(c, "SELECT * FROM register_view('v', '-infinity')");
-            append(c, "s1", 3);
-            assertThat(query(c, "SELECT * FROM stream_events('v', 10)")).hasSize(1);
-            query(c, "SELECT * FROM nack_event('v', 's1')");
-            query(c, "SELECT * FROM register_view('v')"); // the seed's default start_at = now dropped them
-            query(c, "SELECT * FROM register_view('v', NULL, 60, 5)");
-            assertThat(single(query(c, "SELECT view_lag('v') AS lag")).get("lag"))
+            query(c, "SELECT * FROM register_view('rereg', NULL)");
+            append(c, "rereg-s1", 3);
+            assertThat(query(c, "SELECT * FROM stream_events('rereg', 10)")).hasSize(1);
+            query(c, "SELECT * FROM nack_event('rereg', 'rereg-s1')");
+            query(c, "SELECT * FROM register_view('rereg')"); // the seed's default start_at = now dropped them
+            query(c, "SELECT * FROM register_view('rereg', NULL, 60, 5)");
+            assertThat(single(query(c, "SELECT view_lag('rereg') AS lag")).get("lag"))
                     .isEqualTo(3L);
-            assertThat(single(query(c, "SELECT * FROM stream_events('v')")).get("attempt"))
+            assertThat(single(query(c, "SELECT * FROM stream_events('rereg')")).get("attempt"))
                     .isEqualTo(2);
-            query(c, "SELECT * FROM reset_view('v')");
-            assertThat(single(query(c, "SELECT * FROM stream_events('v')")).get("attempt"))
+            query(c, "SELECT * FROM reset_view('rereg')");
+            assertThat(single(query(c, "SELECT * FROM stream_events('rereg')")).get("attempt"))
                     .isEqualTo(1);
         }
     }
@@ -197,14 +176,14 @@ class EventStreamingSqlIT {
             Object cut = single(query(c, "SELECT clock_timestamp() AS t")).get("t");
             Thread.sleep(20);
             append(c, "new", 2);
-            query(c, "SELECT * FROM register_view('v', '" + cut + "')");
-            query(c, "SELECT * FROM register_view('now')");
-            assertThat(query(c, "SELECT * FROM stream_events('v', 10)"))
+            query(c, "SELECT * FROM register_view('pit', '" + cut + "')");
+            query(c, "SELECT * FROM register_view('pit_now')");
+            assertThat(query(c, "SELECT * FROM stream_events('pit', 10)"))
                     .extracting(r -> r.get("decider_id"))
                     .containsExactly("new");
-            assertThat(query(c, "SELECT * FROM stream_events('now', 10)")).isEmpty();
+            assertThat(query(c, "SELECT * FROM stream_events('pit_now', 10)")).isEmpty();
             append(c, "newer", 1);
-            assertThat(query(c, "SELECT * FROM stream_events('now', 10)"))
+            assertThat(query(c, "SELECT * FROM stream_events('pit_now', 10)"))
                     .extracting(r -> r.get("decider_id"))
                     .containsExactly("newer");
         }
@@ -214,22 +193,25 @@ class EventStreamingSqlIT {
     void a_parked_partition_is_skipped_listed_and_released() throws SQLException {
         try (Connection c = db.getConnection()) {
             registerTypes(c);
-            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            query(c, "SELECT * FROM register_view('parking', NULL)");
             append(c, "poison", 2);
             append(c, "fine", 2);
             Map<String, Object> poison =
-                    query(c, "SELECT * FROM stream_events('v', 10)").getFirst();
-            query(c, "SELECT * FROM nack_event('v', 'fine')");
-            query(c, "SELECT * FROM park_partition('v', 'poison', 'decider1', 'boom', " + poison.get("lease") + ")");
-            assertThat(query(c, "SELECT * FROM stream_events('v', 10)"))
+                    query(c, "SELECT * FROM stream_events('parking', 10)").getFirst();
+            query(c, "SELECT * FROM nack_event('parking', 'fine')");
+            query(
+                    c,
+                    "SELECT * FROM park_partition('parking', 'poison', 'decider1', 'boom', " + poison.get("lease")
+                            + ")");
+            assertThat(query(c, "SELECT * FROM stream_events('parking', 10)"))
                     .extracting(r -> r.get("decider_id"))
                     .containsExactly("fine");
-            Map<String, Object> parked = single(query(c, "SELECT * FROM parked_partitions('v')"));
+            Map<String, Object> parked = single(query(c, "SELECT * FROM parked_partitions('parking')"));
             assertThat(parked.get("last_error")).isEqualTo("boom");
             assertThat(parked.get("attempts")).isEqualTo(1);
-            query(c, "SELECT * FROM release_partition('v', 'poison', 'decider1')");
-            assertThat(query(c, "SELECT * FROM parked_partitions('v')")).isEmpty();
-            assertThat(query(c, "SELECT * FROM stream_events('v', 10)"))
+            query(c, "SELECT * FROM release_partition('parking', 'poison', 'decider1')");
+            assertThat(query(c, "SELECT * FROM parked_partitions('parking')")).isEmpty();
+            assertThat(query(c, "SELECT * FROM stream_events('parking', 10)"))
                     .extracting(r -> r.get("decider_id"))
                     .containsExactly("poison");
         }
@@ -240,21 +222,21 @@ class EventStreamingSqlIT {
         try (Connection c = db.getConnection();
                 Connection slow = db.getConnection()) {
             registerTypes(c);
-            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            query(c, "SELECT * FROM register_view('holes', NULL)");
             slow.setAutoCommit(false);
             append(slow, "slow", 1); // holds the lower offset, uncommitted
             append(c, "fast", 1);
-            assertThat(query(c, "SELECT * FROM stream_events('v', 10)")).isEmpty(); // waits for the hole
+            assertThat(query(c, "SELECT * FROM stream_events('holes', 10)")).isEmpty(); // waits for the hole
             slow.commit();
-            assertThat(query(c, "SELECT * FROM stream_events('v', 10)"))
+            assertThat(query(c, "SELECT * FROM stream_events('holes', 10)"))
                     .extracting(r -> r.get("decider_id"))
                     .containsExactly("slow", "fast");
             // a rolled-back append leaves a permanent hole: it is passed once no transaction can fill it
             append(slow, "rolledback", 1);
             slow.rollback();
             append(c, "after", 1);
-            assertThat(query(c, "SELECT * FROM stream_events('v', 10)")).isEmpty(); // the hole is recorded
-            assertThat(query(c, "SELECT * FROM stream_events('v', 10)"))
+            assertThat(query(c, "SELECT * FROM stream_events('holes', 10)")).isEmpty(); // the hole is recorded
+            assertThat(query(c, "SELECT * FROM stream_events('holes', 10)"))
                     .extracting(r -> r.get("decider_id"))
                     .containsExactly("after");
         }
@@ -265,35 +247,35 @@ class EventStreamingSqlIT {
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement()) {
             registerTypes(c);
-            query(c, "SELECT * FROM register_view('v', '-infinity')");
+            query(c, "SELECT * FROM register_view('cost', NULL)");
             s.execute(
                     "SELECT count(*) FROM generate_series(1, 10000) i, LATERAL append_event('event1', gen_random_uuid(), "
                             + "'decider1', 'stream-' || i, '{}', gen_random_uuid(), NULL, 1)");
             s.execute("ANALYZE");
             long t0 = System.nanoTime();
-            query(c, "SELECT discover_events('v')");
+            query(c, "SELECT discover_events('cost')");
             long discovery = System.nanoTime() - t0;
             List<Long> pending = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 long t = System.nanoTime();
-                List<Map<String, Object>> rows = query(c, "SELECT * FROM stream_events('v', 100)");
+                List<Map<String, Object>> rows = query(c, "SELECT * FROM stream_events('cost', 100)");
                 pending.add(System.nanoTime() - t);
                 for (Map<String, Object> row : rows) {
                     query(
                             c,
-                            "SELECT * FROM ack_event('v', '" + row.get("decider_id") + "', " + row.get("offset")
+                            "SELECT * FROM ack_event('cost', '" + row.get("decider_id") + "', " + row.get("offset")
                                     + ", 'decider1', " + row.get("lease") + ")");
                 }
             }
-            s.execute("UPDATE view_positions SET position = head, delivered_to = head");
+            s.execute("UPDATE view_positions SET position = head, delivered_to = head WHERE view = 'cost'");
             List<Long> idle = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 long t = System.nanoTime();
-                assertThat(query(c, "SELECT * FROM stream_events('v', 100)")).isEmpty();
+                assertThat(query(c, "SELECT * FROM stream_events('cost', 100)")).isEmpty();
                 idle.add(System.nanoTime() - t);
             }
             long t1 = System.nanoTime();
-            query(c, "SELECT * FROM register_view('v2')");
+            query(c, "SELECT * FROM register_view('cost2')");
             long register = System.nanoTime() - t1;
             LOG.info(
                     "10,000 streams: first discovery {} ms; stream_events(v, 100) pending median {} ms; idle median {} ms; register_view {} ms",

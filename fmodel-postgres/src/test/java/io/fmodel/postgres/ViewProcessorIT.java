@@ -23,10 +23,11 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Java runners against a real PostgreSQL. */
+/** The Java runners against a real PostgreSQL. One schema for the class: each test registers its own view first. */
 class ViewProcessorIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ViewProcessorIT.class);
@@ -45,11 +46,14 @@ class ViewProcessorIT {
         return new Applied(List.copyOf(ns));
     });
 
+    @RegisterExtension
+    static final TestDatabase database = new TestDatabase();
+
     private DataSource db;
 
     @BeforeEach
-    void freshDatabase() throws SQLException {
-        db = TestDatabases.fresh();
+    void registerEventTypes() throws SQLException {
+        db = database.dataSource();
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement()) {
             s.execute("SELECT * FROM register_decider_event('decider1', 'Numbered', '', 1)");
@@ -65,15 +69,15 @@ class ViewProcessorIT {
                 .withWorkers(2)
                 .withBatches(4, 10)
                 .withLeaseTimeout(Duration.ofSeconds(1))
-                .withPollInterval(Duration.ofMillis(200))
-                .withStartAt(StreamingOptions.FROM_THE_BEGINNING);
+                .withPollInterval(Duration.ofMillis(200));
         View<Applied, Numbered> slowly = View.of(APPLIED.initialState(), (state, event) -> {
             if (event.n() % 10 == 0) {
                 sleep(2); // keeps transactions open long enough to be killed mid-batch
             }
             return APPLIED.evolve(state, event);
         });
-        appendRounds(streams, 1, perStream / 2);
+        registerView("applied");
+        appendRounds("applied", streams, 1, perStream / 2);
         AtomicInteger kills = new AtomicInteger();
         AtomicBoolean killing = new AtomicBoolean(true);
         Thread killer = Thread.ofPlatform().start(() -> {
@@ -103,7 +107,7 @@ class ViewProcessorIT {
                         TransactionalViewStore.jsonb("applied", Numbered::stream, Applied.class, new ObjectMapper()),
                         options));
             }
-            appendRounds(streams, perStream / 2 + 1, perStream); // while they run
+            appendRounds("applied", streams, perStream / 2 + 1, perStream); // while they run
             await(
                     Duration.ofSeconds(20),
                     () -> kills.get() >= 5 || consumers.getFirst().lag() == 0);
@@ -142,6 +146,7 @@ class ViewProcessorIT {
                 parkings.add(partition + " after " + attempts);
             }
         };
+        registerView("fragile");
         append("poison", 1, 3);
         append("healthy", 1, 3);
         try (ViewProcessor processor = ViewProcessor.exactlyOnce(
@@ -153,8 +158,7 @@ class ViewProcessorIT {
                 StreamingOptions.defaults()
                         .withMaxAttempts(3)
                         .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
-                        .withBatches(10, 1)
-                        .withStartAt(StreamingOptions.FROM_THE_BEGINNING),
+                        .withBatches(10, 1),
                 listener,
                 new ObjectMapper())) {
             await(Duration.ofSeconds(10), () -> !processor.parked().isEmpty());
@@ -208,15 +212,13 @@ class ViewProcessorIT {
     @Test
     void close_finishes_or_releases_in_flight_work_and_a_successor_continues_exactly_once() throws Exception {
         int streams = 10;
-        appendRounds(streams, 1, 20);
+        registerView("graceful");
+        appendRounds("graceful", streams, 1, 20);
         View<Applied, Numbered> slowly = View.of(APPLIED.initialState(), (state, event) -> {
             sleep(1);
             return APPLIED.evolve(state, event);
         });
-        StreamingOptions options = StreamingOptions.defaults()
-                .withWorkers(3)
-                .withBatches(5, 5)
-                .withStartAt(StreamingOptions.FROM_THE_BEGINNING);
+        StreamingOptions options = StreamingOptions.defaults().withWorkers(3).withBatches(5, 5);
         ViewProcessor first = ViewProcessor.exactlyOnce(
                 db,
                 "graceful",
@@ -244,7 +246,7 @@ class ViewProcessorIT {
                 TYPES,
                 slowly,
                 TransactionalViewStore.jsonb("graceful", Numbered::stream, Applied.class, new ObjectMapper()),
-                options.withStartAt(null))) {
+                options)) {
             await(Duration.ofSeconds(20), () -> second.lag() == 0);
             assertThat(before + second.processedCount()).isEqualTo(streams * 20L);
         }
@@ -255,6 +257,7 @@ class ViewProcessorIT {
 
     @Test
     void a_saga_redelivered_event_sends_the_same_command_id_so_its_effect_happens_once() throws Exception {
+        registerView("shipping");
         append("order", 1, 10);
         Map<UUID, Integer> sends = new ConcurrentHashMap<>();
         Saga<Numbered, String> shipOnEachEvent = Saga.of(event -> List.of("ship-" + event.stream() + "-" + event.n()));
@@ -278,8 +281,7 @@ class ViewProcessorIT {
                 shipments,
                 StreamingOptions.defaults()
                         .withBackoff(Duration.ofMillis(5), Duration.ofMillis(20))
-                        .withBatches(10, 1)
-                        .withStartAt(StreamingOptions.FROM_THE_BEGINNING))) {
+                        .withBatches(10, 1))) {
             await(Duration.ofSeconds(20), () -> saga.lag() == 0);
         }
         try (Connection c = db.getConnection();
@@ -294,9 +296,17 @@ class ViewProcessorIT {
                 .isEqualTo(2));
     }
 
-    private void appendRounds(int streams, int from, int to) throws SQLException {
+    private void registerView(String view) throws SQLException {
+        try (Connection c = db.getConnection();
+                PreparedStatement register = c.prepareStatement("SELECT * FROM register_view(?)")) {
+            register.setString(1, view);
+            register.executeQuery().close();
+        }
+    }
+
+    private void appendRounds(String prefix, int streams, int from, int to) throws SQLException {
         for (int i = 0; i < streams; i++) {
-            append("stream-" + i, from, to);
+            append(prefix + "-" + i, from, to);
         }
     }
 
