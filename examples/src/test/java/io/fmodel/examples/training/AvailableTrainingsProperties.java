@@ -1,0 +1,55 @@
+package io.fmodel.examples.training;
+
+import static io.fmodel.examples.training.Spec.project;
+import static io.fmodel.examples.training.TrainingGenerators.histories;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+
+import io.fmodel.examples.training.AvailableTrainings.Row;
+import io.fmodel.examples.training.TrainingEvent.RegistrationCancelled;
+import io.fmodel.examples.training.TrainingEvent.RegistrationCreated;
+import io.fmodel.examples.training.TrainingEvent.TrainingCompleted;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class AvailableTrainingsProperties {
+
+    @Test
+    void the_rows_are_the_registrations_neither_cancelled_nor_completed() {
+        qt().forAll(histories()).checkAssert(history -> {
+            var expected = new LinkedHashSet<UUID>();
+            for (var event : history) {
+                if (event instanceof RegistrationCreated created) {
+                    expected.add(created.trainingId());
+                } else if (event instanceof RegistrationCancelled || event instanceof TrainingCompleted) {
+                    expected.remove(event.trainingId());
+                }
+            }
+
+            assertThat(project(AvailableTrainings.view(), history).trainings())
+                    .extracting(Row::trainingId)
+                    .containsExactlyElementsOf(expected);
+        });
+    }
+
+    @Test
+    void the_view_stored_per_trainee_equals_the_trainees_rows_of_the_view_of_everyone() {
+        qt().forAll(histories()).checkAssert(history -> {
+            var everyone = project(AvailableTrainings.view(), history);
+            Map<String, List<TrainingEvent>> byTrainee = history.stream()
+                    .filter(event -> TrainingEvent.traineeOf(event).isPresent())
+                    .collect(Collectors.groupingBy(
+                            event -> TrainingEvent.traineeOf(event).orElseThrow(),
+                            Collectors.toCollection(ArrayList::new)));
+
+            byTrainee.forEach((trainee, events) -> assertThat(
+                            project(AvailableTrainings.view(), events).trainings())
+                    .isEqualTo(everyone.of(trainee)));
+        });
+    }
+}

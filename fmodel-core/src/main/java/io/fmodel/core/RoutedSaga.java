@@ -1,0 +1,20 @@
+package io.fmodel.core;
+
+/**
+ * A saga that knows, by type, which action results it reacts to, so that it can be {@linkplain Saga#combine
+ * combined}.
+ *
+ * <p>Made by {@link Saga#routed} or {@link Saga#combine}; routing is {@link Class#isInstance}, never {@code null}.
+ *
+ * {@snippet :
+ * RoutedSaga<OrderPlaced, Command> routed = shipping.routed(OrderPlaced.class);
+ * }
+ *
+ * @param <AR> action result type
+ * @param <A> action type
+ */
+public interface RoutedSaga<AR, A> extends Saga<AR, A> {
+
+    /** {@return whether {@code actionResult} is of a type this saga reacts to} */
+    boolean reactsTo(Object actionResult);
+}

@@ -1,0 +1,56 @@
+package io.fmodel.core.application;
+
+import io.fmodel.core.Decider;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Runs a {@link Decider} against an {@link EventRepository}: fetch the stream the command addresses, fold it into the
+ * state, decide, append the new events.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>The append expects the version of the last event <em>fetched</em>, never one read again at save time, so a
+ *       write that raced with this decision fails with {@link ConcurrencyConflictException} instead of being lost.
+ *   <li>On such a conflict the whole fetch-fold-decide-append is retried under the {@link RetryPolicy} (default
+ *       {@link RetryPolicy#defaults()}); when attempts run out, {@link RetriesExhaustedException} carries the command
+ *       and the last conflict. Nothing else is retried: an exception from {@code decide} reaches the caller
+ *       unchanged and nothing is written.
+ *   <li>Idempotency: a command handled again with the same {@code commandId} returns the events it produced the
+ *       first time, without deciding again (a decision with no events leaves no trace and is decided again).
+ * </ul>
+ *
+ * {@snippet :
+ * InMemoryEventRepository<CounterCommand, CounterEvent> repository = InMemoryEventRepository.of(CounterCommand::counterId);
+ * EventSourcingAggregate<CounterCommand, Integer, CounterEvent> counters = EventSourcingAggregate.of(counter, repository);
+ * List<CounterEvent> events = counters.handle(new Add("c-1", 5)); // [Added[counterId=c-1, amount=5]]
+ * }
+ *
+ * @param <C> command type
+ * @param <S> state type
+ * @param <E> event type
+ */
+public interface EventSourcingAggregate<C, S, E> {
+
+    /** {@return the new events of {@code command}, handled under a fresh command id} */
+    default List<E> handle(C command) {
+        return handle(command, UUID.randomUUID());
+    }
+
+    /**
+     * {@return the new events of {@code command}, or the events it produced before if {@code commandId} was already
+     * handled}
+     *
+     * @throws RetriesExhaustedException when every attempt lost an optimistic-locking race
+     */
+    List<E> handle(C command, UUID commandId);
+
+    /** {@return this aggregate retrying concurrency conflicts under {@code policy}} */
+    EventSourcingAggregate<C, S, E> withRetry(RetryPolicy policy);
+
+    /** {@return an aggregate of {@code decider} over {@code repository}, with the default retry policy} */
+    static <C, S, E, V> EventSourcingAggregate<C, S, E> of(
+            Decider<C, S, E> decider, EventRepository<C, E, V> repository) {
+        return new FetchDecideAppend<>(decider, repository, RetryPolicy.defaults());
+    }
+}

@@ -1,0 +1,56 @@
+package io.fmodel.core.application;
+
+import io.fmodel.core.Decider;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+record FetchDecideAppend<C, S, E, V>(Decider<C, S, E> decider, EventRepository<C, E, V> repository, RetryPolicy policy)
+        implements EventSourcingAggregate<C, S, E> {
+
+    FetchDecideAppend {
+        Objects.requireNonNull(decider, "decider");
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    @Override
+    public List<E> handle(C command, UUID commandId) {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(commandId, "commandId");
+        return Retry.run(policy, command, () -> attempt(command, commandId));
+    }
+
+    private List<E> attempt(C command, UUID commandId) {
+        List<StoredEvent<E, V>> history = repository.fetch(command);
+        List<E> earlier = history.stream()
+                .filter(stored -> stored.commandId().equals(commandId))
+                .map(StoredEvent::event)
+                .toList();
+        if (!earlier.isEmpty()) {
+            return earlier;
+        }
+        S state = decider.initialState();
+        for (StoredEvent<E, V> stored : history) {
+            state = decider.evolve(state, stored.event());
+        }
+        List<E> events = decider.decide(command, state);
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        @Nullable V expected = history.isEmpty() ? null : history.getLast().version();
+        return repository.append(command, commandId, events, expected).stream()
+                .map(StoredEvent::event)
+                .toList();
+    }
+
+    @Override
+    public EventSourcingAggregate<C, S, E> withRetry(RetryPolicy policy) {
+        return withPolicy(policy);
+    }
+
+    FetchDecideAppend<C, S, E, V> withPolicy(RetryPolicy policy) {
+        return new FetchDecideAppend<>(decider, repository, policy);
+    }
+}
