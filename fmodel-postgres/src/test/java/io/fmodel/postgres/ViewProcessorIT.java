@@ -3,8 +3,12 @@ package io.fmodel.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fmodel.core.Decider;
 import io.fmodel.core.Saga;
 import io.fmodel.core.View;
+import io.fmodel.core.application.EventSourcingAggregate;
+import io.fmodel.core.application.InMemoryViewStateRepository;
+import io.fmodel.core.application.MaterializedView;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -294,6 +298,71 @@ class ViewProcessorIT {
         }
         assertThat(sends).hasSize(10).allSatisfy((id, count) -> assertThat(count)
                 .isEqualTo(2));
+    }
+
+    /** The saga's command and the shipping aggregate's event. */
+    record Ship(String order, int n) {}
+
+    record Shipped(String order, int n) {}
+
+    @Test
+    void a_saga_driving_an_event_sourced_aggregate_ships_each_order_line_once_despite_redeliveries() throws Exception {
+        registerView("shipper");
+        append("order-1", 1, 8);
+        append("order-2", 1, 8);
+        var shipping = EventSourcingAggregate.of(
+                Decider.<Ship, Integer, Shipped>of(
+                        0, (command, shipped) -> List.of(new Shipped(command.order(), command.n())), (n, e) -> n + 1),
+                PostgresEventRepository.of(db, EventTypes.of("shipping", Shipped.class), Ship::order));
+        Map<UUID, Integer> sends = new ConcurrentHashMap<>();
+        CommandSender<Ship> crashOnceAfterTheEffect = (command, commandId) -> {
+            shipping.handle(command, commandId);
+            if (sends.merge(commandId, 1, Integer::sum) == 1) {
+                throw new IllegalStateException("crash after the effect, before the ack");
+            }
+        };
+        try (SagaProcessor saga = SagaProcessor.of(
+                db,
+                "shipper",
+                TYPES,
+                Saga.<Numbered, Ship>of(event -> List.of(new Ship("ship-" + event.stream(), event.n()))),
+                crashOnceAfterTheEffect,
+                StreamingOptions.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(20)))) {
+            await(Duration.ofSeconds(20), () -> saga.lag() == 0);
+        }
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT decider_id, string_agg(data->>'n', ',' ORDER BY \"offset\")"
+                        + " FROM events WHERE decider = 'shipping' GROUP BY decider_id ORDER BY decider_id")) {
+            List<String> shipped = new ArrayList<>();
+            while (rows.next()) {
+                shipped.add(rows.getString(1) + ":" + rows.getString(2));
+            }
+            assertThat(shipped).containsExactly("ship-order-1:1,2,3,4,5,6,7,8", "ship-order-2:1,2,3,4,5,6,7,8");
+        }
+        // every command was sent again after its crash (and once more when the events before a failing one are
+        // committed on their own): the effect above happened once regardless
+        assertThat(sends).hasSize(16).allSatisfy((id, count) -> assertThat(count)
+                .isBetween(2, 3));
+    }
+
+    @Test
+    void a_materialized_view_kept_elsewhere_runs_at_least_once() throws Exception {
+        registerView("elsewhere");
+        append("elsewhere-1", 1, 5);
+        MaterializedView<Applied, Numbered> inMemory =
+                MaterializedView.of(APPLIED, InMemoryViewStateRepository.<Numbered, Applied>of(Numbered::stream));
+        List<Applied> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
+                db,
+                "elsewhere",
+                TYPES,
+                event -> seen.add(inMemory.handle(event)),
+                StreamingOptions.defaults(),
+                ProcessorListener.none())) {
+            await(Duration.ofSeconds(10), () -> processor.lag() == 0);
+        }
+        assertThat(seen.getLast().ns()).containsExactly(1, 2, 3, 4, 5);
     }
 
     private void registerView(String view) throws SQLException {

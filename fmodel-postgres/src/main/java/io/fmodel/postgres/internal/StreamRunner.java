@@ -220,20 +220,54 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
     }
 
     private void process(Connection connection, Batch batch) throws SQLException {
+        Outcome outcome = attempt(connection, batch, batch.rows());
+        if (outcome instanceof Outcome.Failed failed && failed.at() > 0) {
+            // Commit the events before the failing one (they would be redelivered otherwise); the failing event then
+            // heads a batch of its own, whose attempts are counted and parked alone.
+            Outcome prefix = attempt(connection, batch, batch.rows().subList(0, failed.at()));
+            outcome = prefix instanceof Outcome.Done done ? new Outcome.Done(done.events()) : failed;
+        }
+        switch (outcome) {
+            case Outcome.Done done -> {
+                processed.addAndGet(done.events());
+                notify(() -> listener.processed(view, batch.partition(), done.events()));
+            }
+            case Outcome.LeaseLost lost ->
+                LOG.warn(
+                        "view {}: lease on {} lost, its batch was rolled back: {}",
+                        view,
+                        batch.partition(),
+                        lost.failure().getMessage());
+            case Outcome.Failed failed -> failed(connection, batch, failed.failure());
+        }
+    }
+
+    private sealed interface Outcome {
+        record Done(int events) implements Outcome {}
+
+        record LeaseLost(Exception failure) implements Outcome {}
+
+        record Failed(int at, Exception failure) implements Outcome {}
+    }
+
+    /** Runs {@code rows} and acks the last of them, in one transaction. */
+    private Outcome attempt(Connection connection, Batch batch, List<Row> rows) throws SQLException {
         connection.setAutoCommit(false);
+        int at = 0;
         try {
-            for (Row row : batch.rows()) {
+            for (Row row : rows) {
                 // a view sees every decider's events; it processes its own and acknowledges the others
                 if (batch.partition().decider().equals(decoder.decider())) {
                     E event = decoder.decode(
                             batch.partition().deciderId(), row.offset(), row.name(), row.version(), row.data());
                     handler.handle(connection, new Delivery<>(event, row.eventId(), batch.partition(), row.offset()));
                 }
+                at++;
             }
             try (PreparedStatement ack = connection.prepareStatement("SELECT 1 FROM ack_event(?, ?, ?, ?, ?)")) {
                 ack.setString(1, view);
                 ack.setString(2, batch.partition().deciderId());
-                ack.setLong(3, batch.lastOffset());
+                ack.setLong(3, rows.getLast().offset());
                 ack.setString(4, batch.partition().decider());
                 ack.setLong(5, batch.lease());
                 ack.executeQuery().close();
@@ -245,20 +279,10 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
                 throw failure instanceof SQLException sql ? sql : new SQLException(failure);
             }
             restoreAutoCommit(connection);
-            if (isLeaseLost(failure)) {
-                LOG.warn(
-                        "view {}: lease on {} lost, its batch was rolled back: {}",
-                        view,
-                        batch.partition(),
-                        failure.getMessage());
-                return;
-            }
-            failed(connection, batch, failure);
-            return;
+            return isLeaseLost(failure) ? new Outcome.LeaseLost(failure) : new Outcome.Failed(at, failure);
         }
         restoreAutoCommit(connection);
-        processed.addAndGet(batch.rows().size());
-        notify(() -> listener.processed(view, batch.partition(), batch.rows().size()));
+        return new Outcome.Done(rows.size());
     }
 
     private void failed(Connection connection, Batch batch, Exception failure) throws SQLException {
