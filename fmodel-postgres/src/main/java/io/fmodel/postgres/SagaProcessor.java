@@ -56,6 +56,7 @@ public interface SagaProcessor extends StreamProcessor {
                 options,
                 listener,
                 connection -> {},
+                transaction -> {},
                 (transaction, delivery) -> {
                     List<? extends A> commands = saga.react(delivery.event());
                     for (int i = 0; i < commands.size(); i++) {

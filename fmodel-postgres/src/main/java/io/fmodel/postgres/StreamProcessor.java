@@ -42,7 +42,11 @@ public interface StreamProcessor extends AutoCloseable {
     /** Releases a parked partition of the view: it is delivered again from its position, attempts start over. */
     void release(Partition partition);
 
-    /** Rebuilds the view from the beginning of the log: every position and parking of the view is forgotten. */
+    /**
+     * Rebuilds the view from the beginning of the log: every position and parking of the view is forgotten, and (for
+     * {@link ViewProcessor#exactlyOnce}) every state, in the same transaction. A saga replays its commands, with the
+     * same command ids. A state kept elsewhere ({@link ViewProcessor#atLeastOnce}) must be cleared by its owner.
+     */
     void rebuild();
 
     /**

@@ -34,6 +34,12 @@ public interface TransactionalViewStore<S, E> {
     void save(Connection transaction, E event, S state) throws SQLException;
 
     /**
+     * Deletes every state: called by {@link StreamProcessor#rebuild()} in the transaction that resets the view's
+     * positions, so a rebuild starts from empty states atomically.
+     */
+    void clear(Connection transaction) throws SQLException;
+
+    /**
      * {@return a store keeping one JSONB document per entity in {@code table} (columns {@code id TEXT PRIMARY KEY,
      * state JSONB, updated_at}), created when missing}
      *

@@ -31,6 +31,9 @@ import javax.sql.DataSource;
  *         StreamingOptions.defaults().withWorkers(4))) {
  *     // ... runs until closed
  * }
+ * // a view kept elsewhere, e.g. core's MaterializedView: at least once
+ * ViewProcessor elsewhere = ViewProcessor.atLeastOnce(dataSource, "balances-cache", types,
+ *         materializedView::handle, StreamingOptions.defaults(), ProcessorListener.none());
  * }
  */
 public interface ViewProcessor extends StreamProcessor {
@@ -64,6 +67,7 @@ public interface ViewProcessor extends StreamProcessor {
                 options,
                 listener,
                 store::install,
+                store::clear,
                 (transaction, delivery) -> {
                     E event = delivery.event();
                     Optional<S> state = store.fetch(transaction, event);
@@ -86,6 +90,7 @@ public interface ViewProcessor extends StreamProcessor {
                 options,
                 listener,
                 connection -> {},
+                transaction -> {},
                 (transaction, delivery) -> handler.accept(delivery.event()));
     }
 }

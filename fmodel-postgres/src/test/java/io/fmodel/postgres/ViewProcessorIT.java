@@ -365,6 +365,54 @@ class ViewProcessorIT {
         assertThat(seen.getLast().ns()).containsExactly(1, 2, 3, 4, 5);
     }
 
+    @Test
+    void a_worker_whose_lease_was_taken_over_rolls_back_and_nothing_is_applied_twice() throws Exception {
+        registerView("takeover");
+        append("takeover-1", 1, 5);
+        AtomicBoolean stalled = new AtomicBoolean();
+        View<Applied, Numbered> stallOnce = View.of(APPLIED.initialState(), (state, event) -> {
+            if (event.n() == 3 && stalled.compareAndSet(false, true)) {
+                sleep(2_500); // outlives its 1 s lease: another worker takes the partition over meanwhile
+            }
+            return APPLIED.evolve(state, event);
+        });
+        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
+                db,
+                "takeover",
+                TYPES,
+                stallOnce,
+                TransactionalViewStore.jsonb("takeover", Numbered::stream, Applied.class, new ObjectMapper()),
+                StreamingOptions.defaults()
+                        .withWorkers(2)
+                        .withLeaseTimeout(Duration.ofSeconds(1))
+                        .withPollInterval(Duration.ofMillis(100)))) {
+            await(Duration.ofSeconds(10), () -> processor.lag() == 0 && stalled.get());
+            sleep(2_000); // let the stalled worker reach its (fenced) ack
+            assertThat(states("takeover").get("takeover-1")).containsExactly(1, 2, 3, 4, 5);
+            assertThat(processor.processedCount()).isEqualTo(5); // the stalled batch never committed
+        }
+    }
+
+    @Test
+    void rebuild_replays_the_log_into_empty_states_atomically() throws Exception {
+        registerView("rebuilt");
+        append("rebuilt-1", 1, 5);
+        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
+                db,
+                "rebuilt",
+                TYPES,
+                APPLIED,
+                TransactionalViewStore.jsonb("rebuilt", Numbered::stream, Applied.class, new ObjectMapper()),
+                StreamingOptions.defaults())) {
+            await(Duration.ofSeconds(10), () -> processor.lag() == 0);
+            assertThat(states("rebuilt").get("rebuilt-1")).containsExactly(1, 2, 3, 4, 5);
+            processor.rebuild();
+            await(Duration.ofSeconds(20), () -> processor.lag() == 0);
+            assertThat(states("rebuilt").get("rebuilt-1")).containsExactly(1, 2, 3, 4, 5);
+            assertThat(processor.processedCount()).isGreaterThanOrEqualTo(10);
+        }
+    }
+
     private void registerView(String view) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement register = c.prepareStatement("SELECT * FROM register_view(?)")) {

@@ -59,6 +59,13 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
     }
 
     @Override
+    public void clear(Connection transaction) throws SQLException {
+        try (Statement statement = transaction.createStatement()) {
+            statement.execute("DELETE FROM " + table);
+        }
+    }
+
+    @Override
     public void save(Connection transaction, E event, S state) throws SQLException {
         try (PreparedStatement statement = transaction.prepareStatement("INSERT INTO " + table
                 + " (id, state) VALUES (?, ?::jsonb) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state,"

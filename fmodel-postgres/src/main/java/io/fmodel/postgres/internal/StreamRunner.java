@@ -56,6 +56,12 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
         void install(Connection connection) throws SQLException;
     }
 
+    /** Forgets the view's states, in the transaction that resets its positions (rebuild). */
+    @FunctionalInterface
+    public interface Clearer {
+        void clear(Connection transaction) throws SQLException;
+    }
+
     private record Row(UUID eventId, String name, long version, String data, long offset) {}
 
     private record Batch(Partition partition, long lease, int attempt, List<Row> rows) {
@@ -70,6 +76,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
     private final StreamingOptions options;
     private final ProcessorListener listener;
     private final Handler<E> handler;
+    private final Clearer clearer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -84,13 +91,15 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             EventDecoder<E> decoder,
             StreamingOptions options,
             ProcessorListener listener,
-            Handler<E> handler) {
+            Handler<E> handler,
+            Clearer clearer) {
         this.dataSource = dataSource;
         this.view = view;
         this.decoder = decoder;
         this.options = options;
         this.listener = listener;
         this.handler = handler;
+        this.clearer = clearer;
     }
 
     /** {@return a runner that registered the view, installed what the handler needs, and started its threads} */
@@ -101,6 +110,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             StreamingOptions options,
             ProcessorListener listener,
             Installer installer,
+            Clearer clearer,
             Handler<E> handler) {
         try (Connection connection = dataSource.getConnection()) {
             installer.install(connection);
@@ -118,7 +128,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot register view " + view + ": " + e.getMessage(), e);
         }
-        StreamRunner<E> runner = new StreamRunner<>(dataSource, view, decoder, options, listener, handler);
+        StreamRunner<E> runner = new StreamRunner<>(dataSource, view, decoder, options, listener, handler, clearer);
         runner.startThreads();
         return runner;
     }
@@ -505,7 +515,16 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
     @Override
     public void rebuild() {
         try (Connection connection = dataSource.getConnection()) {
-            call(connection, "SELECT 1 FROM reset_view(?)");
+            connection.setAutoCommit(false);
+            try {
+                // states first, then positions: the order in which a worker's transaction takes them, so no deadlock
+                clearer.clear(connection);
+                call(connection, "SELECT 1 FROM reset_view(?)");
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot rebuild view " + view + ": " + e.getMessage(), e);
         }
