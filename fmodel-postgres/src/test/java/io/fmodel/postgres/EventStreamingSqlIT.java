@@ -243,6 +243,42 @@ class EventStreamingSqlIT {
     }
 
     @Test
+    void a_consumer_holding_its_transaction_open_never_blocks_writers() throws SQLException {
+        try (Connection consumer = db.getConnection();
+                Connection writer = db.getConnection()) {
+            registerTypes(writer);
+            query(writer, "SELECT * FROM register_view('open_tx', NULL)");
+            append(writer, "open_tx-s1", 1);
+            consumer.setAutoCommit(false);
+            Map<String, Object> row = single(query(consumer, "SELECT * FROM stream_events('open_tx')"));
+            query(consumer, "SELECT * FROM ack_event('open_tx', 'open_tx-s1', " + row.get("offset") + ")");
+            // the consumer now holds its position row until it commits (the seed's writers waited for it here)
+            query(writer, "SELECT set_config('lock_timeout', '1s', false)");
+            append(writer, "open_tx-s1", 2);
+            consumer.commit();
+            assertThat(query(writer, "SELECT * FROM stream_events('open_tx', 1)"))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void applying_the_streaming_file_again_is_harmless() throws SQLException {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            registerTypes(c);
+            query(c, "SELECT * FROM register_view('twice', NULL)");
+            append(c, "twice-s1", 2);
+            s.execute(SchemaInstaller.sql("002_event_streaming.sql"));
+            assertThat(query(c, "SELECT * FROM stream_events('twice', 10)")).hasSize(1);
+            assertThat(single(query(
+                                    c,
+                                    "SELECT count(*) AS n FROM schema_version WHERE file = '002_event_streaming.sql'"))
+                            .get("n"))
+                    .isEqualTo(1L);
+        }
+    }
+
+    @Test
     void streaming_cost_over_ten_thousand_streams_is_logged() throws SQLException {
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement()) {
