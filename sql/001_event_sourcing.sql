@@ -78,7 +78,7 @@ CREATE INDEX IF NOT EXISTS events_stream_idx ON events ("decider_id", "offset");
 -- generic plan prefers events_stream_idx, whose cost grows with the stream)
 CREATE INDEX IF NOT EXISTS events_command_idx ON events ("command_id", "decider_id", "decider");
 
--- One row per stream: its head. Written by append_event only, in the appending transaction.
+-- One row per stream: its head. Written only by the append path (insert_event), in the appending transaction.
 -- Optimistic locking is a conditional write of this row (O(1), independent of the stream's length), and the
 -- final flag lives here so that no append scans its stream. Consumers keep their positions elsewhere, so that
 -- a consumer never holds a row a writer needs.
@@ -271,11 +271,10 @@ CREATE OR REPLACE FUNCTION append_event(v_event TEXT, v_event_id UUID, v_decider
                                         v_command_id UUID, v_previous_id UUID, v_event_version BIGINT DEFAULT 1,
                                         v_final BOOLEAN DEFAULT FALSE)
     RETURNS SETOF events
-    LANGUAGE plpgsql
-    -- Plan the command lookups for the actual command id: a cached generic plan may estimate a command to have as
-    -- many events as the average one and pick a sequential scan of events (cost growing with the table).
-    SET plan_cache_mode = force_custom_plan AS
+    LANGUAGE plpgsql AS
 $$
+DECLARE
+    v_replay BOOLEAN;
 BEGIN
     -- Continuing the batch of the command that wrote the head needs no lookup; anything else checks the command.
     PERFORM
@@ -284,25 +283,21 @@ BEGIN
       AND "decider" = v_decider
       AND "last_event_id" = v_previous_id
       AND "last_command_id" = v_command_id;
-    IF NOT FOUND
-        AND EXISTS (SELECT 1
-                    FROM events
-                    WHERE "command_id" = v_command_id
-                      AND "decider_id" = v_decider_id
-                      AND "decider" = v_decider)
-        AND (v_previous_id IS NULL OR NOT EXISTS (SELECT 1
-                                                  FROM events
-                                                  WHERE "event_id" = v_previous_id
-                                                    AND "command_id" = v_command_id
-                                                    AND "decider_id" = v_decider_id
-                                                    AND "decider" = v_decider)) THEN
-        RETURN QUERY SELECT *
-                     FROM events
-                     WHERE "command_id" = v_command_id
-                       AND "decider_id" = v_decider_id
-                       AND "decider" = v_decider
-                     ORDER BY "offset";
-        RETURN;
+    IF NOT FOUND THEN
+        -- The command lookups are planned for the actual values (EXECUTE): a cached generic plan may estimate a
+        -- command to have as many events as the average one and scan the stream or the table instead of using
+        -- events_command_idx, a cost that grows with the stream.
+        EXECUTE 'SELECT EXISTS (SELECT 1 FROM events WHERE "command_id" = $1 AND "decider_id" = $2 AND "decider" = $3)
+                    AND ($4 IS NULL OR NOT EXISTS (SELECT 1 FROM events WHERE "event_id" = $4 AND "command_id" = $1
+                                                    AND "decider_id" = $2 AND "decider" = $3))'
+            INTO v_replay
+            USING v_command_id, v_decider_id, v_decider, v_previous_id;
+        IF v_replay THEN
+            RETURN QUERY EXECUTE 'SELECT * FROM events WHERE "command_id" = $1 AND "decider_id" = $2 AND "decider" = $3
+                                  ORDER BY "offset"'
+                USING v_command_id, v_decider_id, v_decider;
+            RETURN;
+        END IF;
     END IF;
     RETURN QUERY SELECT *
                  FROM insert_event(v_event, v_event_id, v_decider, v_decider_id, v_data, v_command_id, v_previous_id,
@@ -323,8 +318,7 @@ CREATE OR REPLACE FUNCTION append_events(v_events TEXT[], v_event_ids UUID[], v_
                                          v_data JSONB[], v_command_id UUID, v_previous_id UUID,
                                          v_event_versions BIGINT[], v_final BOOLEAN DEFAULT FALSE)
     RETURNS SETOF events
-    LANGUAGE plpgsql
-    SET plan_cache_mode = force_custom_plan AS
+    LANGUAGE plpgsql AS
 $$
 DECLARE
     v_n        INT := cardinality(v_event_ids);
@@ -335,12 +329,10 @@ BEGIN
         RAISE EXCEPTION 'append_events: events, event_ids, data and event_versions must be non-null arrays of one length'
             USING ERRCODE = 'ES005';
     END IF;
-    RETURN QUERY SELECT *
-                 FROM events
-                 WHERE "command_id" = v_command_id
-                   AND "decider_id" = v_decider_id
-                   AND "decider" = v_decider
-                 ORDER BY "offset";
+    -- planned for the actual values, see append_event
+    RETURN QUERY EXECUTE 'SELECT * FROM events WHERE "command_id" = $1 AND "decider_id" = $2 AND "decider" = $3
+                          ORDER BY "offset"'
+        USING v_command_id, v_decider_id, v_decider;
     IF FOUND THEN
         RETURN;
     END IF;

@@ -3,8 +3,10 @@ package io.fmodel.postgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fmodel.core.application.EventRepository;
+import io.fmodel.postgres.internal.JooqEventRepository;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -63,4 +65,13 @@ public interface PostgresEventRepository<C, E> extends EventRepository<C, E, UUI
 
     /** {@return the event types this repository stores} */
     EventTypes<E> eventTypes();
+
+    /**
+     * {@return this repository closing a stream with the events {@code closes} accepts: such an event is stored as
+     * final, and appending to its stream afterwards throws {@link FinalStreamException}}
+     *
+     * <p>A closing event must be the last of its decision; otherwise {@link #append} throws
+     * {@link IllegalArgumentException} before any I/O. Pure: no registration is repeated.
+     */
+    PostgresEventRepository<C, E> closingWith(Predicate<? super E> closes);
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Append cost does not grow with the stream: appends to a 20,000-event stream read no row of {@code events} by a
+ * Append cost does not grow with the stream: appends to a 10,000-event stream read no row of {@code events} by a
  * sequential scan and fetch a constant number of index tuples per append (measured with the transaction's own
  * statistics, not with a clock). Timings are only logged.
  */
@@ -26,7 +26,7 @@ class AppendCostIT {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private static final int LONG = 20_000;
+    private static final int LONG = 10_000;
     private static final int APPENDS = 100;
 
     @BeforeAll

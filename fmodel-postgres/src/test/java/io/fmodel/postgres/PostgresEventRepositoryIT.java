@@ -200,6 +200,32 @@ class PostgresEventRepositoryIT {
     }
 
     @Test
+    void a_repository_closing_with_an_event_makes_the_stream_final() {
+        var closing = repository.closingWith(e -> e instanceof Closed);
+        var command = new Increment("closing", 1);
+        var stored = closing.append(
+                command,
+                UUID.randomUUID(),
+                List.of(new Incremented("closing", 1), new Closed("closing", "end of season")),
+                null);
+
+        assertThatThrownBy(() -> closing.append(
+                        command,
+                        UUID.randomUUID(),
+                        List.of(new Incremented("closing", 1)),
+                        stored.getLast().version()))
+                .isInstanceOf(FinalStreamException.class);
+        assertThatThrownBy(() -> closing.append(
+                        new Increment("closing-early", 1),
+                        UUID.randomUUID(),
+                        List.of(new Closed("closing-early", "x"), new Incremented("closing-early", 1)),
+                        null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(closing.fetch(command)).hasSize(2);
+        assertThat(closing.fetch(new Increment("closing-early", 1))).isEmpty();
+    }
+
+    @Test
     void nulls_where_values_are_required_are_typed_errors_and_write_nothing() {
         var command = new Increment("nulls", 1);
         List<CounterEvent> withNull = Arrays.asList(new Incremented("nulls", 1), null);

@@ -1,44 +1,78 @@
-package io.fmodel.postgres;
+package io.fmodel.postgres.internal;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.fmodel.core.application.StoredEvent;
-import io.fmodel.postgres.internal.SqlErrors;
-import io.fmodel.postgres.internal.Uuids;
+import io.fmodel.postgres.EventDecodingException;
+import io.fmodel.postgres.EventEncodingException;
+import io.fmodel.postgres.EventTypes;
+import io.fmodel.postgres.MissingValueException;
+import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.UnregisteredEventTypeException;
 import io.fmodel.postgres.internal.jooq.Routines;
-import io.fmodel.postgres.internal.jooq.tables.records.EventsRecord;
+import io.fmodel.postgres.internal.jooq.Tables;
+import io.fmodel.postgres.internal.jooq.tables.AppendEvents;
+import io.fmodel.postgres.internal.jooq.tables.GetEvents;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
-import org.jooq.Result;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 
-/** {@link PostgresEventRepository} through the generated jOOQ routines of {@code sql/}. */
-final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
+/**
+ * {@link PostgresEventRepository} through the generated jOOQ routines of {@code sql/}. Not an API: use
+ * {@link PostgresEventRepository#of}.
+ */
+public final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
 
     private final DSLContext dsl;
     private final EventTypes<E> eventTypes;
     private final Function<? super C, String> streamId;
     private final ObjectMapper objectMapper;
+    private final Predicate<? super E> closes;
+    // one reader per stored type, one writer: looked up once, not per event
+    private final Map<EventTypes.Type, ObjectReader> readers = new ConcurrentHashMap<>();
+    private final ObjectWriter writer;
 
     private JooqEventRepository(
-            DSLContext dsl, EventTypes<E> eventTypes, Function<? super C, String> streamId, ObjectMapper objectMapper) {
+            DSLContext dsl,
+            EventTypes<E> eventTypes,
+            Function<? super C, String> streamId,
+            ObjectMapper objectMapper,
+            Predicate<? super E> closes) {
         this.dsl = dsl;
         this.eventTypes = eventTypes;
         this.streamId = streamId;
         this.objectMapper = objectMapper;
+        this.closes = closes;
+        this.writer = objectMapper.writer();
     }
 
-    static <C, E> JooqEventRepository<C, E> create(
+    @Override
+    public PostgresEventRepository<C, E> closingWith(Predicate<? super E> closes) {
+        Objects.requireNonNull(closes, "closes");
+        return new JooqEventRepository<>(dsl, eventTypes, streamId, objectMapper, closes);
+    }
+
+    /**
+     * {@return a repository; registers the event types (I/O)}
+     *
+     * @see PostgresEventRepository#of(DataSource, EventTypes, Function, ObjectMapper)
+     */
+    public static <C, E> JooqEventRepository<C, E> create(
             DataSource dataSource,
             EventTypes<E> eventTypes,
             Function<? super C, String> streamId,
@@ -51,7 +85,7 @@ final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
                 dataSource,
                 SQLDialect.POSTGRES,
                 new Settings().withExecuteLogging(false).withRenderSchema(false));
-        var repository = new JooqEventRepository<C, E>(dsl, eventTypes, streamId, objectMapper);
+        var repository = new JooqEventRepository<C, E>(dsl, eventTypes, streamId, objectMapper, event -> false);
         repository.registerEventTypes();
         return repository;
     }
@@ -81,17 +115,23 @@ final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
     @Override
     public List<StoredEvent<E, UUID>> fetch(C command) {
         String id = streamIdOf(command);
-        Result<EventsRecord> rows;
+        List<Row> rows;
         try {
-            rows = Routines.getEvents(dsl.configuration(), id, eventTypes.decider());
+            GetEvents events = Tables.GET_EVENTS.call(id, eventTypes.decider());
+            // only the columns a stored event needs: parsing the others costs more than reading them
+            rows = dsl.select(
+                            events.EVENT,
+                            events.EVENT_ID,
+                            events.EVENT_VERSION,
+                            events.DATA,
+                            events.COMMAND_ID,
+                            events.OFFSET)
+                    .from(events)
+                    .fetch(r -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
         } catch (DataAccessException e) {
             throw SqlErrors.map(e, stream(id), null);
         }
-        List<StoredEvent<E, UUID>> events = new ArrayList<>(rows.size());
-        for (EventsRecord row : rows) {
-            events.add(decode(row));
-        }
-        return List.copyOf(events);
+        return decode(id, rows);
     }
 
     @Override
@@ -122,15 +162,18 @@ final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
                                     + eventTypes.decider(),
                             null,
                             null));
+            if (i < n - 1 && closes.test(event)) {
+                throw new IllegalArgumentException("event " + i + " of " + n + " closes stream " + stream(id)
+                        + " but is not the last event of the decision: " + event);
+            }
             names[i] = type.name();
             ids[i] = Uuids.v7();
             data[i] = encode(id, event);
             versions[i] = type.version();
         }
-        Result<EventsRecord> rows;
+        List<Row> rows;
         try {
-            rows = Routines.appendEvents(
-                    dsl.configuration(),
+            AppendEvents appended = Tables.APPEND_EVENTS.call(
                     names,
                     ids,
                     eventTypes.decider(),
@@ -139,7 +182,16 @@ final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
                     commandId,
                     expectedVersion,
                     versions,
-                    false);
+                    closes.test(events.getLast()));
+            rows = dsl.select(
+                            appended.EVENT,
+                            appended.EVENT_ID,
+                            appended.EVENT_VERSION,
+                            appended.DATA,
+                            appended.COMMAND_ID,
+                            appended.OFFSET)
+                    .from(appended)
+                    .fetch(r -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
         } catch (DataAccessException e) {
             throw SqlErrors.map(e, stream(id), expectedVersion);
         }
@@ -151,19 +203,18 @@ final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
             return List.copyOf(stored);
         }
         // The command was applied before: these are the events it produced then.
-        List<StoredEvent<E, UUID>> replayed = new ArrayList<>(rows.size());
-        for (EventsRecord row : rows) {
-            replayed.add(decode(row));
-        }
-        return List.copyOf(replayed);
+        return decode(id, rows);
     }
 
-    private static boolean appendedAsSent(Result<EventsRecord> rows, UUID[] ids) {
+    /** The columns of an {@code events} row that a stored event needs. */
+    private record Row(String event, UUID eventId, long version, JSONB data, UUID commandId, long offset) {}
+
+    private static boolean appendedAsSent(List<Row> rows, UUID[] ids) {
         if (rows.size() != ids.length) {
             return false;
         }
         for (int i = 0; i < ids.length; i++) {
-            if (!ids[i].equals(rows.get(i).getEventId())) {
+            if (!ids[i].equals(rows.get(i).eventId())) {
                 return false;
             }
         }
@@ -188,7 +239,7 @@ final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
 
     private JSONB encode(String id, E event) {
         try {
-            return JSONB.valueOf(objectMapper.writeValueAsString(event));
+            return JSONB.valueOf(writer.writeValueAsString(event));
         } catch (JacksonException e) {
             throw new EventEncodingException(
                     stream(id),
@@ -198,30 +249,42 @@ final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
         }
     }
 
-    private StoredEvent<E, UUID> decode(EventsRecord row) {
-        String stream = stream(row.getDeciderId());
-        long offset = row.getOffset();
-        String name = row.getEvent();
-        long version = row.getEventVersion();
+    private List<StoredEvent<E, UUID>> decode(String id, List<Row> rows) {
+        List<StoredEvent<E, UUID>> events = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            events.add(decode(id, row));
+        }
+        return List.copyOf(events);
+    }
+
+    private StoredEvent<E, UUID> decode(String id, Row row) {
+        String stream = stream(id);
         EventTypes.Type type = eventTypes
-                .typeOf(name, version)
+                .typeOf(row.event(), row.version())
                 .orElseThrow(() -> new EventDecodingException(
-                        stream, offset, name, version, "no class is registered for it in EventTypes", null));
+                        stream,
+                        row.offset(),
+                        row.event(),
+                        row.version(),
+                        "no class is registered for it in EventTypes",
+                        null));
         Object event;
         try {
-            event = objectMapper.readValue(row.getData().data(), type.javaClass());
+            event = readers.computeIfAbsent(type, t -> objectMapper.readerFor(t.javaClass()))
+                    .readValue(row.data().data());
         } catch (JacksonException e) {
             throw new EventDecodingException(
                     stream,
-                    offset,
-                    name,
-                    version,
+                    row.offset(),
+                    row.event(),
+                    row.version(),
                     "its JSON does not fit " + type.javaClass().getName() + ": " + e.getOriginalMessage(),
                     e);
         }
         if (event == null) {
-            throw new EventDecodingException(stream, offset, name, version, "its JSON is null", null);
+            throw new EventDecodingException(
+                    stream, row.offset(), row.event(), row.version(), "its JSON is null", null);
         }
-        return new StoredEvent<>(eventTypes.eventType().cast(event), row.getEventId(), row.getCommandId());
+        return new StoredEvent<>(eventTypes.eventType().cast(event), row.eventId(), row.commandId());
     }
 }
