@@ -182,6 +182,13 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
                     LOG.error("view {}: worker error", view, e);
                 }
                 pause();
+            } catch (Error e) {
+                // closing the connection rolls back the batch in hand; its lease expires and another worker takes it
+                LOG.error("view {}: worker stopped by an error", view, e);
+                if (connection != null) {
+                    closeQuietly(connection);
+                }
+                throw e;
             }
         }
         if (connection != null) {
