@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * The seed's relational view "trainings a trainee can take": one row per training in {@code available_trainings},
  * keyed by trainee. A {@code ViewProcessor} reads a trainee's rows, evolves them with
  * {@link AvailableTrainings#view()} and writes them back in the transaction that acknowledges the event, so the table
- * is updated exactly once per event. Events without a trainee (videos, rejections) touch nothing.
+ * is updated exactly once per event. Events without a trainee (videos, rejections) touch nothing. A trainee has
+ * several trainings (partitions, processed concurrently): {@link #fetch} locks the trainee for the transaction, so
+ * the updates of one trainee are serialized and none is lost.
  */
 final class AvailableTrainingsTable implements TransactionalViewStore<AvailableTrainings, TrainingEvent> {
 
@@ -42,6 +44,7 @@ final class AvailableTrainingsTable implements TransactionalViewStore<AvailableT
         if (trainee.isEmpty()) {
             return Optional.empty();
         }
+        lockTrainee(transaction, TABLE, trainee.get());
         return Optional.of(new AvailableTrainings(rowsOf(transaction, trainee.get())));
     }
 
@@ -76,6 +79,20 @@ final class AvailableTrainingsTable implements TransactionalViewStore<AvailableT
     public void clear(Connection transaction) throws SQLException {
         try (Statement statement = transaction.createStatement()) {
             statement.execute("DELETE FROM " + TABLE);
+        }
+    }
+
+    /**
+     * Serializes the updates of one trainee's rows until the transaction ends. Partitions are streams (trainings), and
+     * a trainee has several, so two workers may update one trainee's rows at once; without this lock the second would
+     * overwrite the first's rows with a state computed from rows it read before the first committed.
+     */
+    static void lockTrainee(Connection transaction, String table, String trainee) throws SQLException {
+        try (PreparedStatement lock =
+                transaction.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
+            lock.setString(1, table);
+            lock.setString(2, trainee);
+            lock.executeQuery().close();
         }
     }
 

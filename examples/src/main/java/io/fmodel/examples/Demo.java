@@ -3,13 +3,22 @@ package io.fmodel.examples;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fmodel.examples.training.AvailableTrainings;
+import io.fmodel.examples.training.SchoolEvent;
+import io.fmodel.examples.training.TrainingCommand;
+import io.fmodel.examples.training.TrainingCommand.CancelRegistration;
+import io.fmodel.examples.training.TrainingCommand.CompleteTraining;
+import io.fmodel.examples.training.TrainingCommand.FinishVideo;
+import io.fmodel.examples.training.TrainingCommand.RegisterTrainee;
+import io.fmodel.examples.training.TrainingCommand.StartVideo;
 import io.fmodel.examples.training.TrainingHistory;
 import io.fmodel.postgres.EmbeddedStore;
 import io.fmodel.postgres.SchemaInstaller;
 import java.io.PrintStream;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +34,10 @@ import org.jspecify.annotations.Nullable;
  * before it returns: processors, connection pool, embedded database.
  *
  * {@snippet lang = "shell" :
- * ./mvnw -q -pl examples -am -DskipTests package exec:java                               # embedded PostgreSQL
- * ./mvnw -q -pl examples -am -DskipTests package exec:java -Dexec.args="--scale 1000"    # 1000 trainees
- * ./mvnw -q -pl examples -am -DskipTests package exec:java \
- *     -Dexec.args="--jdbc-url jdbc:postgresql://localhost/demo --user me --password secret"
+ * ./mvnw -q -pl examples -am -DskipTests package -Ddemo                                # embedded PostgreSQL
+ * ./mvnw -q -pl examples -am -DskipTests package -Ddemo -Ddemo.args="--scale 1000"    # 1000 trainees
+ * ./mvnw -q -pl examples -am -DskipTests package -Ddemo \
+ *     -Ddemo.args="--jdbc-url jdbc:postgresql://localhost/demo --user me --password secret"
  * }
  */
 public final class Demo {
@@ -111,7 +120,9 @@ public final class Demo {
             System.out.println(USAGE);
             return;
         }
-        run(Arguments.parse(args, System.getenv()), System.out);
+        // Maven passes an empty -Ddemo.args as one empty argument.
+        String[] given = Arrays.stream(args).filter(arg -> !arg.isBlank()).toArray(String[]::new);
+        run(Arguments.parse(given, System.getenv()), System.out);
     }
 
     /** Runs the demo with {@code arguments}, printing to {@code out}; {@return what happened} */
@@ -192,26 +203,32 @@ public final class Demo {
 
         Scenario.Story story = result.story();
         out.println();
-        out.println("The story (seed 004): an admin cancels alice's JAVA-101 registration while alice starts a video");
-        out.println("  both commands read the registration at the same version, then both append:");
-        out.printf("  first commit   %s%n      -> %s%n", describe(story.winner()), story.winnerEvents());
-        out.printf("  second         %s%n", describe(story.loser()));
+        out.printf(
+                "The story (seed 004): admin %s cancels %s's %s registration while %s starts video \"%s\"%n",
+                Scenario.ADMIN,
+                Scenario.STORY_TRAINEE,
+                Scenario.STORY_COURSE,
+                Scenario.STORY_TRAINEE,
+                Scenario.STORY_VIDEO);
+        out.println("  both commands read the registration at the same version (held at a barrier), then both append");
+        out.printf("  1. %-34s -> %s   committed first%n", describe(story.winner()), names(story.winnerEvents()));
+        out.printf("  2. %-34s", describe(story.loser()));
         if (story.conflicts().isEmpty()) {
-            out.println("      -> no conflict: it read the first one's event already (the race was not close)");
+            out.printf(" -> no conflict: the race was not close, it read the first event%n%40s", "");
         } else {
-            story.conflicts()
-                    .forEach(c -> out.printf(
-                            "      -> conflict detected on %s: version %s is no longer the latest%n",
-                            c.stream(), c.expectedVersion()));
-            out.println("      -> re-read the stream, decided again against the new state");
+            for (ObservedRepository.Conflict conflict : story.conflicts()) {
+                out.printf(
+                        " -> conflict detected: %s is past version %s%n%40s",
+                        conflict.stream(), conflict.expectedVersion(), "");
+            }
         }
-        out.printf("      -> %s%n", story.loserEvents());
-        out.printf("  rejected with: \"%s\"%n", story.loserReason());
+        out.printf(" -> re-read, decided again: %s%n", names(story.loserEvents()));
+        out.printf("     rejected with the reason: \"%s\"%n", story.loserReason());
 
         out.println();
         out.println("Views (kept by ViewProcessors, exactly once, in tables available_trainings and training_history)");
         try (Connection connection = dataSource.getConnection()) {
-            for (String trainee : result.trainees().subList(0, 2)) {
+            for (String trainee : samples(connection, result.trainees())) {
                 List<AvailableTrainings.Row> available = AvailableTrainingsTable.rowsOf(connection, trainee);
                 List<TrainingHistory.Row> history = TrainingHistoryTable.rowsOf(connection, trainee);
                 out.printf("  %s can take:%n", trainee);
@@ -246,9 +263,33 @@ public final class Demo {
                 result.commands() / seconds);
     }
 
-    private static String describe(Object command) {
-        return command.getClass().getSimpleName() + (command.toString().contains(Scenario.ADMIN) ? " (admin)" : "")
-                + " " + command;
+    // alice (the story), then the first trainee who still has a training to take, if that is someone else
+    private static List<String> samples(Connection connection, List<String> trainees) throws SQLException {
+        List<String> samples = new ArrayList<>(List.of(trainees.getFirst()));
+        for (String trainee : trainees) {
+            if (!AvailableTrainingsTable.rowsOf(connection, trainee).isEmpty()) {
+                if (!samples.contains(trainee)) {
+                    samples.add(trainee);
+                }
+                break;
+            }
+        }
+        return samples;
+    }
+
+    private static String describe(TrainingCommand command) {
+        return switch (command) {
+            case CancelRegistration c -> "admin " + c.adminId() + ": CancelRegistration";
+            case StartVideo c -> Scenario.STORY_TRAINEE + ": StartVideo " + c.videoId();
+            case RegisterTrainee c -> c.traineeId() + ": RegisterTrainee";
+            case FinishVideo c -> "FinishVideo " + c.videoId();
+            case CompleteTraining c -> "CompleteTraining";
+        };
+    }
+
+    private static String names(List<SchoolEvent> events) {
+        return String.join(
+                ", ", events.stream().map(e -> e.getClass().getSimpleName()).toList());
     }
 
     private static long millis(long since) {

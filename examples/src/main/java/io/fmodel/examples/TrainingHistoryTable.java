@@ -38,6 +38,7 @@ final class TrainingHistoryTable implements TransactionalViewStore<TrainingHisto
         if (trainee.isEmpty()) {
             return Optional.empty();
         }
+        AvailableTrainingsTable.lockTrainee(transaction, TABLE, trainee.get());
         return Optional.of(new TrainingHistory(rowsOf(transaction, trainee.get())));
     }
 
