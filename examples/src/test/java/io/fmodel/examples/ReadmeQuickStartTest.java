@@ -11,11 +11,15 @@ import org.junit.jupiter.api.Test;
 /** The README's quick start, compiled and run, so that the README cannot drift from the API. */
 class ReadmeQuickStartTest {
 
-    sealed interface CounterCommand permits Add {}
+    sealed interface CounterCommand permits Add {
+        String counterId();
+    }
 
     record Add(String counterId, int amount) implements CounterCommand {}
 
-    sealed interface CounterEvent permits Added, AddRejected {}
+    sealed interface CounterEvent permits Added, AddRejected {
+        String counterId();
+    }
 
     record Added(String counterId, int amount) implements CounterEvent {}
 
