@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -124,6 +125,13 @@ class HttpDeliveryProcessorIT {
                 .computeIfAbsent(stream, s -> new AtomicInteger())
                 .incrementAndGet();
         maxInFlightPerStream.accumulateAndGet(mine, Math::max);
+        AtomicBoolean counted = new AtomicBoolean(true);
+        Runnable done = () -> {
+            if (counted.getAndSet(false)) {
+                inFlightPerStream.get(stream).decrementAndGet();
+                inFlight.decrementAndGet();
+            }
+        };
         try {
             Received request = new Received(
                     stream,
@@ -152,6 +160,7 @@ class HttpDeliveryProcessorIT {
                     body,
                     answer.sleepMillis() >= GIVEN_UP_MILLIS ? -1 : answer.status()));
             byte[] out = answer.body().getBytes(StandardCharsets.UTF_8);
+            done.run(); // before the response: the client may send the stream's next event as soon as it has it
             exchange.sendResponseHeaders(answer.status(), out.length == 0 ? -1 : out.length);
             if (out.length > 0) {
                 try (OutputStream os = exchange.getResponseBody()) {
@@ -163,8 +172,7 @@ class HttpDeliveryProcessorIT {
         } catch (IOException e) {
             // the client gave up (timeout): nothing to answer
         } finally {
-            inFlightPerStream.get(stream).decrementAndGet();
-            inFlight.decrementAndGet();
+            done.run();
             exchange.close();
         }
     }
