@@ -106,11 +106,20 @@ class ReliabilityIT {
     @Test
     @Order(1)
     void under_load_and_faults_no_acknowledged_append_is_lost_and_no_event_is_applied_twice() throws Exception {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
             if (!(failure instanceof ConsumerCrash)) {
                 System.err.println("uncaught in " + thread.getName() + ": " + failure);
             }
         });
+        try {
+            runLoadAndFaults();
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
+    }
+
+    private static void runLoadAndFaults() throws Exception {
         try (HikariDataSource writerPool = pool("reliability-writer", WRITERS);
                 HikariDataSource consumerPool = pool("reliability-consumer", 16)) {
             PostgresEventRepository<TallyCommand, TallyEvent> repository =
