@@ -3,11 +3,7 @@ package io.fmodel.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fmodel.examples.training.TrainingEvent.RegistrationCreated;
-import java.time.LocalDate;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class DemoTest {
@@ -46,21 +42,5 @@ class DemoTest {
                 .hasMessageContaining("--scale needs a number");
         assertThatThrownBy(() -> Demo.Arguments.parse(new String[] {"--jdbc-url"}, Map.of()))
                 .hasMessageContaining("--jdbc-url needs a value");
-    }
-
-    @Test
-    void a_registration_round_trips_through_a_plain_jackson_mapper_with_its_due_date_as_an_iso_string()
-            throws Exception {
-        var mapper = new ObjectMapper();
-        var created = new RegistrationCreated(
-                UUID.fromString("00000000-0000-0000-0000-000000000042"),
-                "alice",
-                "JAVA-101",
-                LocalDate.of(2026, 12, 31));
-
-        String json = mapper.writeValueAsString(created);
-
-        assertThat(json).contains("\"dueDate\":\"2026-12-31\"");
-        assertThat(mapper.readValue(json, RegistrationCreated.class)).isEqualTo(created);
     }
 }

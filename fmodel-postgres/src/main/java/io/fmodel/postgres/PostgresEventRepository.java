@@ -1,9 +1,9 @@
 package io.fmodel.postgres;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fmodel.core.application.EventRepository;
 import io.fmodel.postgres.internal.JooqEventRepository;
+import io.fmodel.postgres.internal.Json;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -41,13 +41,13 @@ public interface PostgresEventRepository<C, E> extends EventRepository<C, E, UUI
 
     /**
      * {@return a repository storing the events of {@code eventTypes.decider()}, one stream per {@code streamId} of a
-     * command, with a default Jackson {@link JsonMapper}}
+     * command, with the default Jackson mapper ({@code java.time} types as ISO-8601 strings)}
      *
      * @throws EventStoreException if the event types cannot be registered
      */
     static <C, E> PostgresEventRepository<C, E> of(
             DataSource dataSource, EventTypes<E> eventTypes, Function<? super C, String> streamId) {
-        return of(dataSource, eventTypes, streamId, JsonMapper.builder().build());
+        return of(dataSource, eventTypes, streamId, Json.defaultMapper());
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.fmodel.postgres;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.core.Saga;
 import io.fmodel.postgres.internal.EventDecoder;
+import io.fmodel.postgres.internal.Json;
 import io.fmodel.postgres.internal.StreamRunner;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -52,7 +52,7 @@ public interface SagaProcessor extends StreamProcessor {
         return StreamRunner.start(
                 dataSource,
                 view,
-                new EventDecoder<>(eventTypes, new ObjectMapper()),
+                new EventDecoder<>(eventTypes, Json.defaultMapper()),
                 options,
                 listener,
                 connection -> {},

@@ -3,6 +3,7 @@ package io.fmodel.postgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.core.View;
 import io.fmodel.postgres.internal.EventDecoder;
+import io.fmodel.postgres.internal.Json;
 import io.fmodel.postgres.internal.StreamRunner;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -47,7 +48,7 @@ public interface ViewProcessor extends StreamProcessor {
             TransactionalViewStore<S, E> store,
             StreamingOptions options) {
         return exactlyOnce(
-                dataSource, view, eventTypes, evolve, store, options, ProcessorListener.none(), new ObjectMapper());
+                dataSource, view, eventTypes, evolve, store, options, ProcessorListener.none(), Json.defaultMapper());
     }
 
     /** {@return a started processor with an exactly-once effect on {@code store}, observed by {@code listener}} */
@@ -86,7 +87,7 @@ public interface ViewProcessor extends StreamProcessor {
         return StreamRunner.start(
                 dataSource,
                 view,
-                new EventDecoder<>(eventTypes, new ObjectMapper()),
+                new EventDecoder<>(eventTypes, Json.defaultMapper()),
                 options,
                 listener,
                 connection -> {},

@@ -1,8 +1,5 @@
 package io.fmodel.examples.training;
 
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,15 +47,9 @@ public sealed interface TrainingEvent extends SchoolEvent {
      * @param trainingId the training
      * @param traineeId who takes it
      * @param courseId the course
-     * @param dueDate when it is due; stored as an ISO-8601 string ({@link IsoDate})
+     * @param dueDate when it is due;
      */
-    record RegistrationCreated(
-            UUID trainingId,
-            String traineeId,
-            String courseId,
-
-            @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDate.class)
-            LocalDate dueDate)
+    record RegistrationCreated(UUID trainingId, String traineeId, String courseId, LocalDate dueDate)
             implements TrainingEvent {}
 
     /**
