@@ -9,10 +9,12 @@ import io.fmodel.postgres.ViewProcessor;
 import io.fmodel.postgres.internal.jooq.Routines;
 import io.fmodel.postgres.internal.jooq.tables.ParkedPartitions;
 import io.fmodel.postgres.internal.jooq.tables.StreamEventBatches;
+import io.fmodel.postgres.internal.jooq.tables.Views;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record1;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.conf.Settings;
@@ -131,21 +135,45 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             Handler<E> handler) {
         try (Connection connection = dataSource.getConnection()) {
             installer.install(connection);
-            Instant startAt = options.startAt();
-            run(
-                    connection,
-                    Routines.registerView(
-                            view,
-                            startAt == null ? null : startAt.atOffset(ZoneOffset.UTC),
-                            options.leaseTimeout().toSeconds(),
-                            Math.max(1, options.pollInterval().toSeconds()),
-                            null));
+            registerIfMissing(connection, view, options);
         } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot register view " + view + ": " + e.getMessage(), e);
         }
         StreamRunner<E> runner = new StreamRunner<>(dataSource, view, decoder, options, listener, handler, clearer);
         runner.startThreads();
         return runner;
+    }
+
+    /**
+     * Registers a missing view with the options' settings; leaves a registered view's settings (lock timeout, pooling
+     * delay, {@code edge_function_url}) as they are, and only moves it when the options name an explicit start that
+     * differs from the view's (what {@code register_view} does with a different {@code start_at}). The view is read,
+     * not locked (the application role may only read the table): a view registered by someone else between the read
+     * and {@code register_view} gets this processor's settings, as before.
+     */
+    private static void registerIfMissing(Connection connection, String view, StreamingOptions options) {
+        Instant startAt = options.startAt();
+        @Nullable OffsetDateTime start = startAt == null ? null : startAt.atOffset(ZoneOffset.UTC);
+        Views views = Views.VIEWS;
+        // compared by PostgreSQL, as register_view compares it (microseconds, the bind value rounded the same way)
+        Field<Boolean> moved = start == null ? DSL.inline(false) : DSL.field(views.START_AT.isDistinctFrom(start));
+        Record1<Boolean> registered = dsl(connection)
+                .select(moved)
+                .from(views)
+                .where(views.VIEW.eq(view))
+                .fetchOne();
+        if (registered == null) {
+            run(
+                    connection,
+                    Routines.registerView(
+                            view,
+                            start,
+                            options.leaseTimeout().toSeconds(),
+                            Math.max(1, options.pollInterval().toSeconds()),
+                            null));
+        } else if (start != null && Boolean.TRUE.equals(registered.value1())) {
+            run(connection, Routines.resetView(view, start));
+        }
     }
 
     private void startThreads() {
