@@ -7,6 +7,10 @@ import io.fmodel.postgres.ParkedPartition;
 import io.fmodel.postgres.Partition;
 import io.fmodel.postgres.ProcessorListener;
 import io.fmodel.postgres.WebhookSignature;
+import io.fmodel.postgres.internal.jooq.Routines;
+import io.fmodel.postgres.internal.jooq.tables.ParkedPartitions;
+import io.fmodel.postgres.internal.jooq.tables.StreamEventBatches;
+import io.fmodel.postgres.internal.jooq.tables.Views;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -16,13 +20,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,15 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record1;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -41,11 +51,18 @@ import org.slf4j.LoggerFactory;
  * lease one partition at a time with {@code stream_event_batches}, POST its events one after the other (no transaction
  * open meanwhile), then ack the answered prefix with the lease (autocommit: one transaction after the HTTP calls), and
  * schedule a retry or park on failure. One extra thread LISTENs for appends and wakes idle workers. Same SQL calls and
- * the same wake-up scheme as {@link StreamRunner}, which it leaves untouched (ADR 0040).
+ * the same wake-up scheme as {@link StreamRunner} (ADR 0040), through the same jOOQ routines generated from {@code sql/}
+ * with bind values only (ADR 0016); the one SQL text is the constant {@code LISTEN}.
  */
 public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpDeliveryRunner.class);
+
+    /** The only SQL text of the runner: a constant, since a channel name cannot be a bind value. */
+    private static final String LISTEN = "LISTEN " + StreamRunner.CHANNEL;
+
+    private static final Settings SETTINGS =
+            new Settings().withExecuteLogging(false).withRenderSchema(false);
 
     /** Response bodies are read up to this many bytes, for the error of a parked partition. */
     static final int MAX_ERROR_BODY = 2_000;
@@ -115,19 +132,19 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     }
 
     private static URI endpoint(DataSource dataSource, String view) {
-        String url;
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement("SELECT edge_function_url FROM views WHERE view = ?")) {
-            statement.setString(1, view);
-            try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    throw new IllegalStateException("view " + view + " is not registered: register it with"
-                            + " register_view(view, start_at, lock_timeout_s, pooling_delay_s, edge_function_url)");
-                }
-                url = rows.getString(1);
+        @Nullable String url;
+        try (Connection connection = dataSource.getConnection()) {
+            Record1<String> registered = dsl(connection)
+                    .select(Views.VIEWS.EDGE_FUNCTION_URL)
+                    .from(Views.VIEWS)
+                    .where(Views.VIEWS.VIEW.eq(view))
+                    .fetchOne();
+            if (registered == null) {
+                throw new IllegalStateException("view " + view
+                        + " is not registered: register it and its edge_function_url with register_view");
             }
-        } catch (SQLException e) {
+            url = registered.value1();
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot read the URL of view " + view + ": " + e.getMessage(), e);
         }
         if (url == null || url.isBlank()) {
@@ -193,44 +210,55 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 
     private Connection connect() throws SQLException {
         Connection connection = dataSource.getConnection();
-        try (PreparedStatement name = connection.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+        try {
+            // the driver sets application_name (operators find a view's workers in pg_stat_activity by it)
             String applicationName = "fmodel-push:" + view;
-            name.setString(1, applicationName.substring(0, Math.min(63, applicationName.length())));
-            name.executeQuery().close();
+            connection.setClientInfo(
+                    "ApplicationName", applicationName.substring(0, Math.min(63, applicationName.length())));
+            connection.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
         }
-        connection.setAutoCommit(true);
         return connection;
     }
 
     /** Leases the next partition; the request body is built by PostgreSQL, once, in the shape of the pg_net job. */
-    private Optional<Batch> fetch(Connection connection) throws SQLException {
+    private Optional<Batch> fetch(Connection connection) {
+        StreamEventBatches leased = Routines.streamEventBatches(view, 1, options.batchSize(), (int)
+                Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
+        // json_build_object(...)::text, the keys bind values
+        Field<String> body = DSL.jsonObject(
+                        DSL.key("event").value(leased.EVENT),
+                        DSL.key("event_id").value(leased.EVENT_ID),
+                        DSL.key("event_version").value(leased.EVENT_VERSION),
+                        DSL.key("decider").value(leased.DECIDER),
+                        DSL.key("decider_id").value(leased.DECIDER_ID),
+                        DSL.key("offset").value(leased.OFFSET),
+                        DSL.key("data").value(leased.DATA),
+                        DSL.key("created_at").value(leased.CREATED_AT))
+                .cast(SQLDataType.CLOB);
         @Nullable Batch batch = null;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT decider, decider_id, event_id,"
-                + " \"offset\", lease, attempt, json_build_object('event', event, 'event_id', event_id,"
-                + " 'event_version', event_version, 'decider', decider, 'decider_id', decider_id, 'offset', \"offset\","
-                + " 'data', data, 'created_at', created_at)::text"
-                + " FROM stream_event_batches(?, 1, ?, ?)")) {
-            statement.setString(1, view);
-            statement.setInt(2, options.batchSize());
-            statement.setInt(
-                    3, (int) Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    if (batch == null) {
-                        batch = new Batch(
-                                new Partition(rows.getString(1), rows.getString(2)),
-                                rows.getLong(5),
-                                rows.getInt(6),
-                                new ArrayList<>());
-                    }
-                    batch.rows().add(new Row(rows.getObject(3, UUID.class), rows.getLong(4), rows.getString(7)));
-                }
+        for (var r : dsl(connection)
+                .select(
+                        leased.DECIDER,
+                        leased.DECIDER_ID,
+                        leased.EVENT_ID,
+                        leased.OFFSET,
+                        leased.LEASE,
+                        leased.ATTEMPT,
+                        body)
+                .from(leased)
+                .fetch()) {
+            if (batch == null) {
+                batch = new Batch(new Partition(r.value1(), r.value2()), r.value5(), r.value6(), new ArrayList<>());
             }
+            batch.rows().add(new Row(r.value3(), r.value4(), r.value7()));
         }
         return Optional.ofNullable(batch);
     }
 
-    private void deliver(Connection connection, Batch batch) throws SQLException {
+    private void deliver(Connection connection, Batch batch) {
         int answered = 0;
         Sent.@Nullable Failed failure = null;
         for (Row row : batch.rows()) {
@@ -304,16 +332,17 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     }
 
     /** {@return whether the ack committed; false if the lease was lost (taken over)} */
-    private boolean ack(Connection connection, Batch batch, long offset, int events) throws SQLException {
+    private boolean ack(Connection connection, Batch batch, long offset, int events) {
         try {
-            call(
+            run(
                     connection,
-                    "SELECT 1 FROM ack_event(?, ?, ?, ?, ?)",
-                    batch.partition().deciderId(),
-                    offset,
-                    batch.partition().decider(),
-                    batch.lease());
-        } catch (SQLException e) {
+                    Routines.ackEvent(
+                            view,
+                            batch.partition().deciderId(),
+                            offset,
+                            batch.partition().decider(),
+                            batch.lease()));
+        } catch (DataAccessException e) {
             if (!isLeaseLost(e)) {
                 throw e; // a lost connection: the lease expires and the events are sent again (at least once)
             }
@@ -330,7 +359,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         return true;
     }
 
-    private void failed(Connection connection, Batch batch, int answered, Sent.Failed failure) throws SQLException {
+    private void failed(Connection connection, Batch batch, int answered, Sent.Failed failure) {
         failed.incrementAndGet();
         notify(() -> listener.failed(view, batch.partition(), batch.attempt(), failure.failure()));
         if (answered > 0) {
@@ -347,13 +376,14 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         String error = String.valueOf(failure.failure());
         try {
             if (!failure.retryable() || batch.attempt() >= options.maxAttempts()) {
-                call(
+                run(
                         connection,
-                        "SELECT 1 FROM park_partition(?, ?, ?, ?, ?)",
-                        batch.partition().deciderId(),
-                        batch.partition().decider(),
-                        error,
-                        batch.lease());
+                        Routines.parkPartition(
+                                view,
+                                batch.partition().deciderId(),
+                                batch.partition().decider(),
+                                error,
+                                batch.lease()));
                 parked.incrementAndGet();
                 LOG.error(
                         "view {}: parked {} at offset {} after {} attempts: {}",
@@ -369,14 +399,15 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                 if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
                     delay = retryAfter.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : retryAfter;
                 }
-                call(
+                run(
                         connection,
-                        "SELECT 1 FROM schedule_nack_event(?, ?, ?, ?, ?, ?)",
-                        batch.partition().deciderId(),
-                        delay.toMillis(),
-                        batch.partition().decider(),
-                        batch.lease(),
-                        error);
+                        Routines.scheduleNackEvent(
+                                view,
+                                batch.partition().deciderId(),
+                                delay.toMillis(),
+                                batch.partition().decider(),
+                                batch.lease(),
+                                error));
                 LOG.warn(
                         "view {}: attempt {} on {} failed, retrying in {} ms: {}",
                         view,
@@ -385,7 +416,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                         delay.toMillis(),
                         error);
             }
-        } catch (SQLException e) {
+        } catch (DataAccessException e) {
             if (!isLeaseLost(e)) {
                 throw e;
             }
@@ -395,13 +426,15 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 
     private void nack(Connection connection, Batch batch) {
         try {
-            call(
+            run(
                     connection,
-                    "SELECT 1 FROM nack_event(?, ?, ?, ?)",
-                    batch.partition().deciderId(),
-                    batch.partition().decider(),
-                    batch.lease());
-        } catch (SQLException e) {
+                    Routines.nackEvent(
+                            view,
+                            batch.partition().deciderId(),
+                            batch.partition().decider(),
+                            batch.lease(),
+                            null));
+        } catch (DataAccessException e) {
             LOG.warn(
                     "view {}: cannot release {} on shutdown (its lease will expire): {}",
                     view,
@@ -410,14 +443,14 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         }
     }
 
-    private void call(Connection connection, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, view);
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 2, parameters[i]);
-            }
-            statement.executeQuery().close();
-        }
+    /** {@return jOOQ on {@code connection} as it is: it neither commits nor changes auto-commit} */
+    private static DSLContext dsl(Connection connection) {
+        return DSL.using(connection, SQLDialect.POSTGRES, SETTINGS);
+    }
+
+    /** Calls a set-returning function of the SQL API for its effect, in autocommit. */
+    private static void run(Connection connection, Table<?> call) {
+        dsl(connection).selectOne().from(call).execute();
     }
 
     // ----------------------------------------------------------------------------------------------- notification
@@ -426,7 +459,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         while (!closed.get()) {
             try (Connection connection = dataSource.getConnection();
                     Statement statement = connection.createStatement()) {
-                statement.execute("LISTEN " + StreamRunner.CHANNEL);
+                statement.execute(LISTEN);
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 wake(); // whatever was appended while nobody listened
                 while (!closed.get()) {
@@ -501,14 +534,10 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 
     @Override
     public long lag() {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement("SELECT view_lag(?)")) {
-            statement.setString(1, view);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        } catch (SQLException e) {
+        try (Connection connection = dataSource.getConnection()) {
+            Long lag = Routines.viewLag(dsl(connection).configuration(), view);
+            return lag == null ? 0 : lag;
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot read the lag of view " + view + ": " + e.getMessage(), e);
         }
     }
@@ -530,25 +559,25 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 
     @Override
     public List<ParkedPartition> parked() {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT decider, decider_id, position, attempts, last_error, parked_at"
-                                + " FROM parked_partitions(?)")) {
-            statement.setString(1, view);
-            List<ParkedPartition> result = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    result.add(new ParkedPartition(
+        try (Connection connection = dataSource.getConnection()) {
+            ParkedPartitions parked = Routines.parkedPartitions(view);
+            return List.copyOf(dsl(connection)
+                    .select(
+                            parked.DECIDER,
+                            parked.DECIDER_ID,
+                            parked.POSITION,
+                            parked.ATTEMPTS,
+                            parked.LAST_ERROR,
+                            parked.PARKED_AT)
+                    .from(parked)
+                    .fetch(r -> new ParkedPartition(
                             view,
-                            new Partition(rows.getString(1), rows.getString(2)),
-                            rows.getLong(3),
-                            rows.getInt(4),
-                            rows.getString(5),
-                            rows.getObject(6, OffsetDateTime.class)));
-                }
-            }
-            return List.copyOf(result);
-        } catch (SQLException e) {
+                            new Partition(r.value1(), r.value2()),
+                            r.value3(),
+                            r.value4(),
+                            r.value5(),
+                            r.value6())));
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot list the parked partitions of " + view + ": " + e.getMessage(), e);
         }
     }
@@ -556,8 +585,8 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     @Override
     public void release(Partition partition) {
         try (Connection connection = dataSource.getConnection()) {
-            call(connection, "SELECT 1 FROM release_partition(?, ?, ?)", partition.deciderId(), partition.decider());
-        } catch (SQLException e) {
+            run(connection, Routines.releasePartition(view, partition.deciderId(), partition.decider()));
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot release " + partition + " of " + view + ": " + e.getMessage(), e);
         }
         wake();
@@ -567,8 +596,9 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     @Override
     public void rebuild() {
         try (Connection connection = dataSource.getConnection()) {
-            call(connection, "SELECT 1 FROM reset_view(?)");
-        } catch (SQLException e) {
+            // NULL start: from the beginning of the log (reset_view's own default)
+            run(connection, Routines.resetView(view, null));
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot reset view " + view + ": " + e.getMessage(), e);
         }
         wake();
