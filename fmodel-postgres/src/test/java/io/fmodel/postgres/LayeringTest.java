@@ -49,7 +49,7 @@ class LayeringTest {
 
     @Test
     void the_streaming_runners_call_the_sql_api_through_the_generated_routines() throws IOException {
-        for (String name : List.of("StreamRunner", "HttpDeliveryRunner")) {
+        for (String name : List.of("StreamRunner", "HttpDeliveryRunner", "ViewConsumer")) {
             String runner = constantPoolOf(INTERNAL + name + ".class");
             assertThat(runner).as(name).contains(GENERATED + "Routines");
             // no SQL text of the streaming API in the runner: a renamed function must break compilation

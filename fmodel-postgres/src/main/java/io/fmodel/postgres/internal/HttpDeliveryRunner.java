@@ -8,7 +8,6 @@ import io.fmodel.postgres.Partition;
 import io.fmodel.postgres.ProcessorListener;
 import io.fmodel.postgres.WebhookSignature;
 import io.fmodel.postgres.internal.jooq.Routines;
-import io.fmodel.postgres.internal.jooq.tables.ParkedPartitions;
 import io.fmodel.postgres.internal.jooq.tables.StreamEventBatches;
 import io.fmodel.postgres.internal.jooq.tables.Views;
 import java.io.IOException;
@@ -21,28 +20,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record1;
-import org.jooq.SQLDialect;
-import org.jooq.Table;
-import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,17 +42,12 @@ import org.slf4j.LoggerFactory;
  * open meanwhile), then ack the answered prefix with the lease (autocommit: one transaction after the HTTP calls), and
  * schedule a retry or park on failure. One extra thread LISTENs for appends and wakes idle workers. Same SQL calls and
  * the same wake-up scheme as {@link StreamRunner} (ADR 0040), through the same jOOQ routines generated from {@code sql/}
- * with bind values only (ADR 0016); the one SQL text is the constant {@code LISTEN}.
+ * with bind values only (ADR 0016). The worker loop, the LISTEN wake-up, failure classification and the calls outside
+ * a batch are shared with {@link StreamRunner} in {@link ViewConsumer}.
  */
 public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpDeliveryRunner.class);
-
-    /** The only SQL text of the runner: a constant, since a channel name cannot be a bind value. */
-    private static final String LISTEN = "LISTEN " + StreamRunner.CHANNEL;
-
-    private static final Settings SETTINGS =
-            new Settings().withExecuteLogging(false).withRenderSchema(false);
 
     /** Response bodies are read up to this many bytes, for the error of a parked partition. */
     static final int MAX_ERROR_BODY = 2_000;
@@ -86,15 +71,8 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     private final URI endpoint;
     private final String secret;
     private final HttpDeliveryOptions options;
-    private final ProcessorListener listener;
     private final HttpClient client;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicLong processed = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong parked = new AtomicLong();
-    private final Object signal = new Object();
-    private final List<Thread> threads = new ArrayList<>();
-    private long generation; // guarded by signal
+    private final ViewConsumer consumer;
 
     private HttpDeliveryRunner(
             DataSource dataSource,
@@ -108,7 +86,8 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         this.endpoint = endpoint;
         this.secret = secret;
         this.options = options;
-        this.listener = listener;
+        this.consumer =
+                new ViewConsumer(dataSource, view, "fmodel-push:" + view, options.pollInterval(), listener, LOG);
         this.client = HttpClient.newBuilder()
                 .connectTimeout(options.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -134,7 +113,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     private static URI endpoint(DataSource dataSource, String view) {
         @Nullable String url;
         try (Connection connection = dataSource.getConnection()) {
-            Record1<String> registered = dsl(connection)
+            Record1<String> registered = ViewConsumer.dsl(connection)
                     .select(Views.VIEWS.EDGE_FUNCTION_URL)
                     .from(Views.VIEWS)
                     .where(Views.VIEWS.VIEW.eq(view))
@@ -162,65 +141,17 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     }
 
     private void startThreads() {
-        threads.add(Thread.ofPlatform()
-                .name("fmodel-push-" + view + "-listen")
-                .daemon(true)
-                .unstarted(this::listen));
-        for (int i = 0; i < options.concurrency(); i++) {
-            threads.add(Thread.ofPlatform()
-                    .name("fmodel-push-" + view + "-" + i)
-                    .daemon(true)
-                    .unstarted(this::work));
-        }
-        threads.forEach(Thread::start);
+        consumer.start("fmodel-push-" + view, "-", options.concurrency(), this::round);
         LOG.info("view {}: pushing to {} with {} workers", view, endpoint, options.concurrency());
     }
 
     // ----------------------------------------------------------------------------------------------------- workers
 
-    private void work() {
-        @Nullable Connection connection = null;
-        while (!closed.get()) {
-            long seen = generation();
-            try {
-                if (connection == null) {
-                    connection = connect();
-                }
-                Optional<Batch> batch = fetch(connection);
-                if (batch.isEmpty()) {
-                    await(seen);
-                    continue;
-                }
-                deliver(connection, batch.get());
-            } catch (SQLException | RuntimeException e) {
-                if (connection != null && isConnectionFailure(e)) {
-                    LOG.warn("view {}: connection lost, reconnecting: {}", view, e.getMessage());
-                    closeQuietly(connection);
-                    connection = null;
-                } else {
-                    LOG.error("view {}: push worker error", view, e);
-                }
-                pause();
-            }
-        }
-        if (connection != null) {
-            closeQuietly(connection);
-        }
-    }
-
-    private Connection connect() throws SQLException {
-        Connection connection = dataSource.getConnection();
-        try {
-            // the driver sets application_name (operators find a view's workers in pg_stat_activity by it)
-            String applicationName = "fmodel-push:" + view;
-            connection.setClientInfo(
-                    "ApplicationName", applicationName.substring(0, Math.min(63, applicationName.length())));
-            connection.setAutoCommit(true);
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(connection);
-            throw e;
-        }
-        return connection;
+    /** Leases one partition and delivers it; {@return false if there was nothing to lease} */
+    private boolean round(Connection connection) {
+        Optional<Batch> batch = fetch(connection);
+        batch.ifPresent(b -> deliver(connection, b));
+        return batch.isPresent();
     }
 
     /** Leases the next partition; the request body is built by PostgreSQL, once, in the shape of the pg_net job. */
@@ -239,7 +170,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                         DSL.key("created_at").value(leased.CREATED_AT))
                 .cast(SQLDataType.CLOB);
         @Nullable Batch batch = null;
-        for (var r : dsl(connection)
+        for (var r : ViewConsumer.dsl(connection)
                 .select(
                         leased.DECIDER,
                         leased.DECIDER_ID,
@@ -262,7 +193,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         int answered = 0;
         Sent.@Nullable Failed failure = null;
         for (Row row : batch.rows()) {
-            if (closed.get()) {
+            if (consumer.isClosed()) {
                 break;
             }
             Sent sent = post(row, batch);
@@ -279,7 +210,8 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         if (failure != null) {
             failed(connection, batch, answered, failure);
         } else if (answered == 0) {
-            nack(connection, batch); // closing before the first request: hand the partition over at once
+            // closing before the first request: hand the partition over at once
+            consumer.nack(connection, batch.partition(), batch.lease());
         }
     }
 
@@ -314,7 +246,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
             return new Sent.Failed(e, true, null); // timeouts, refused or reset connections
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closed.set(true);
+            consumer.stop();
             return new Sent.Failed(e, true, null);
         }
     }
@@ -334,7 +266,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     /** {@return whether the ack committed; false if the lease was lost (taken over)} */
     private boolean ack(Connection connection, Batch batch, long offset, int events) {
         try {
-            run(
+            ViewConsumer.run(
                     connection,
                     Routines.ackEvent(
                             view,
@@ -343,7 +275,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                             batch.partition().decider(),
                             batch.lease()));
         } catch (DataAccessException e) {
-            if (!isLeaseLost(e)) {
+            if (!ViewConsumer.isLeaseLost(e)) {
                 throw e; // a lost connection: the lease expires and the events are sent again (at least once)
             }
             LOG.warn(
@@ -354,14 +286,12 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                     e.getMessage());
             return false;
         }
-        processed.addAndGet(events);
-        notify(() -> listener.processed(view, batch.partition(), events));
+        consumer.processed(batch.partition(), events);
         return true;
     }
 
     private void failed(Connection connection, Batch batch, int answered, Sent.Failed failure) {
-        failed.incrementAndGet();
-        notify(() -> listener.failed(view, batch.partition(), batch.attempt(), failure.failure()));
+        consumer.failed(batch.partition(), batch.attempt(), failure.failure());
         if (answered > 0) {
             // the ack of the answered prefix ended the lease: the failing event heads the next lease, at once
             LOG.warn(
@@ -370,21 +300,13 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                     batch.partition(),
                     answered,
                     failure.failure().toString());
-            wake();
+            consumer.wake();
             return;
         }
         String error = String.valueOf(failure.failure());
-        try {
+        consumer.recordFailure(batch.partition(), () -> {
             if (!failure.retryable() || batch.attempt() >= options.maxAttempts()) {
-                run(
-                        connection,
-                        Routines.parkPartition(
-                                view,
-                                batch.partition().deciderId(),
-                                batch.partition().decider(),
-                                error,
-                                batch.lease()));
-                parked.incrementAndGet();
+                consumer.park(connection, batch.partition(), batch.lease(), error);
                 LOG.error(
                         "view {}: parked {} at offset {} after {} attempts: {}",
                         view,
@@ -392,22 +314,14 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                         batch.rows().getFirst().offset(),
                         batch.attempt(),
                         error);
-                notify(() -> listener.parked(view, batch.partition(), batch.attempt(), failure.failure()));
+                consumer.parked(batch.partition(), batch.attempt(), failure.failure());
             } else {
                 Duration delay = options.backoff(batch.attempt());
                 Duration retryAfter = failure.retryAfter();
                 if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
                     delay = retryAfter.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : retryAfter;
                 }
-                run(
-                        connection,
-                        Routines.scheduleNackEvent(
-                                view,
-                                batch.partition().deciderId(),
-                                delay.toMillis(),
-                                batch.partition().decider(),
-                                batch.lease(),
-                                error));
+                consumer.retry(connection, batch.partition(), batch.lease(), delay, error);
                 LOG.warn(
                         "view {}: attempt {} on {} failed, retrying in {} ms: {}",
                         view,
@@ -416,108 +330,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                         delay.toMillis(),
                         error);
             }
-        } catch (DataAccessException e) {
-            if (!isLeaseLost(e)) {
-                throw e;
-            }
-            LOG.warn("view {}: lease on {} lost before its failure was recorded", view, batch.partition());
-        }
-    }
-
-    private void nack(Connection connection, Batch batch) {
-        try {
-            run(
-                    connection,
-                    Routines.nackEvent(
-                            view,
-                            batch.partition().deciderId(),
-                            batch.partition().decider(),
-                            batch.lease(),
-                            null));
-        } catch (DataAccessException e) {
-            LOG.warn(
-                    "view {}: cannot release {} on shutdown (its lease will expire): {}",
-                    view,
-                    batch.partition(),
-                    e.getMessage());
-        }
-    }
-
-    /** {@return jOOQ on {@code connection} as it is: it neither commits nor changes auto-commit} */
-    private static DSLContext dsl(Connection connection) {
-        return DSL.using(connection, SQLDialect.POSTGRES, SETTINGS);
-    }
-
-    /** Calls a set-returning function of the SQL API for its effect, in autocommit. */
-    private static void run(Connection connection, Table<?> call) {
-        dsl(connection).selectOne().from(call).execute();
-    }
-
-    // ----------------------------------------------------------------------------------------------- notification
-
-    private void listen() {
-        while (!closed.get()) {
-            try (Connection connection = dataSource.getConnection();
-                    Statement statement = connection.createStatement()) {
-                statement.execute(LISTEN);
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                wake(); // whatever was appended while nobody listened
-                while (!closed.get()) {
-                    PGNotification[] notifications = pg.getNotifications(250);
-                    if (notifications != null && notifications.length > 0) {
-                        wake();
-                    }
-                }
-            } catch (SQLException e) {
-                if (!closed.get()) {
-                    LOG.warn("view {}: LISTEN connection lost, polling until it is back: {}", view, e.getMessage());
-                    pause();
-                }
-            }
-        }
-    }
-
-    private long generation() {
-        synchronized (signal) {
-            return generation;
-        }
-    }
-
-    private void wake() {
-        synchronized (signal) {
-            generation++;
-            signal.notifyAll();
-        }
-    }
-
-    private void await(long seen) {
-        long deadline = System.nanoTime() + options.pollInterval().toNanos();
-        synchronized (signal) {
-            long left;
-            while (generation == seen && !closed.get() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    signal.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    closed.set(true);
-                }
-            }
-        }
-    }
-
-    private void pause() {
-        long deadline = System.nanoTime() + Math.min(options.pollInterval().toNanos(), 200_000_000L);
-        synchronized (signal) {
-            long left;
-            while (!closed.get() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    signal.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    closed.set(true);
-                }
-            }
-        }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------- the API
@@ -534,74 +347,43 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 
     @Override
     public long lag() {
-        try (Connection connection = dataSource.getConnection()) {
-            Long lag = Routines.viewLag(dsl(connection).configuration(), view);
-            return lag == null ? 0 : lag;
-        } catch (SQLException | DataAccessException e) {
-            throw new IllegalStateException("cannot read the lag of view " + view + ": " + e.getMessage(), e);
-        }
+        return consumer.lag();
     }
 
     @Override
     public long processedCount() {
-        return processed.get();
+        return consumer.processedCount();
     }
 
     @Override
     public long failedCount() {
-        return failed.get();
+        return consumer.failedCount();
     }
 
     @Override
     public long parkedCount() {
-        return parked.get();
+        return consumer.parkedCount();
     }
 
     @Override
     public List<ParkedPartition> parked() {
-        try (Connection connection = dataSource.getConnection()) {
-            ParkedPartitions parked = Routines.parkedPartitions(view);
-            return List.copyOf(dsl(connection)
-                    .select(
-                            parked.DECIDER,
-                            parked.DECIDER_ID,
-                            parked.POSITION,
-                            parked.ATTEMPTS,
-                            parked.LAST_ERROR,
-                            parked.PARKED_AT)
-                    .from(parked)
-                    .fetch(r -> new ParkedPartition(
-                            view,
-                            new Partition(r.value1(), r.value2()),
-                            r.value3(),
-                            r.value4(),
-                            r.value5(),
-                            r.value6())));
-        } catch (SQLException | DataAccessException e) {
-            throw new IllegalStateException("cannot list the parked partitions of " + view + ": " + e.getMessage(), e);
-        }
+        return consumer.parked();
     }
 
     @Override
     public void release(Partition partition) {
-        try (Connection connection = dataSource.getConnection()) {
-            run(connection, Routines.releasePartition(view, partition.deciderId(), partition.decider()));
-        } catch (SQLException | DataAccessException e) {
-            throw new IllegalStateException("cannot release " + partition + " of " + view + ": " + e.getMessage(), e);
-        }
-        wake();
+        consumer.release(partition);
     }
 
     /** Pushes the whole log again (every event is sent again; the receiver dedupes by event id). */
     @Override
     public void rebuild() {
         try (Connection connection = dataSource.getConnection()) {
-            // NULL start: from the beginning of the log (reset_view's own default)
-            run(connection, Routines.resetView(view, null));
+            consumer.reset(connection);
         } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot reset view " + view + ": " + e.getMessage(), e);
         }
-        wake();
+        consumer.wake();
     }
 
     /**
@@ -610,64 +392,16 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!consumer.close(
+                options.connectTimeout().plus(options.requestTimeout()).plusSeconds(5))) {
             return;
-        }
-        wake();
-        long wait = options.connectTimeout().plus(options.requestTimeout()).toMillis() + 5_000;
-        for (Thread thread : threads) {
-            try {
-                thread.join(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
         }
         client.close();
         LOG.info(
                 "view {}: stopped pushing after {} events ({} failures, {} parked)",
                 view,
-                processed.get(),
-                failed.get(),
-                parked.get());
-    }
-
-    // ------------------------------------------------------------------------------------------------------ helpers
-
-    private void notify(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            LOG.warn("view {}: listener failed", view, e);
-        }
-    }
-
-    private static boolean isConnectionFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql
-                    && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isLeaseLost(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql
-                    && ("VS002".equals(sql.getSQLState()) || "VS004".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            LOG.debug("close failed", e);
-        }
+                consumer.processedCount(),
+                consumer.failedCount(),
+                consumer.parkedCount());
     }
 }
