@@ -22,8 +22,9 @@ import javax.sql.DataSource;
  *       handler runs first, the acknowledgement commits after it: an event whose handler ran but whose ack did not
  *       commit is delivered again. Make the handler idempotent.
  * </ul>
- * Creating a processor registers the view ({@code register_view}; again is harmless and keeps its positions) and
- * starts its threads: it does I/O.
+ * Creating a processor registers the view if it is missing ({@code register_view}); a registered view keeps its
+ * positions and settings (lock timeout, pooling delay, {@code edge_function_url}), and only an explicit, different
+ * {@link StreamingOptions#startAt()} moves it. Then it starts its threads: it does I/O.
  *
  * {@snippet :
  * try (ViewProcessor balances = ViewProcessor.exactlyOnce(dataSource, "balances",

@@ -48,21 +48,23 @@ class LayeringTest {
     }
 
     @Test
-    void the_streaming_runner_calls_the_sql_api_through_the_generated_routines() throws IOException {
-        String runner = constantPoolOf(INTERNAL + "StreamRunner.class");
-        assertThat(runner).contains(GENERATED + "Routines");
-        // no SQL text of the streaming API in the runner: a renamed function must break compilation
-        for (String function : List.of(
-                "stream_event_batches",
-                "ack_event",
-                "nack_event",
-                "park_partition",
-                "release_partition",
-                "parked_partitions",
-                "view_lag",
-                "reset_view",
-                "register_view")) {
-            assertThat(runner).as(function).doesNotContain(function + "(");
+    void the_streaming_runners_call_the_sql_api_through_the_generated_routines() throws IOException {
+        for (String name : List.of("StreamRunner", "HttpDeliveryRunner", "ViewConsumer")) {
+            String runner = constantPoolOf(INTERNAL + name + ".class");
+            assertThat(runner).as(name).contains(GENERATED + "Routines");
+            // no SQL text of the streaming API in the runner: a renamed function must break compilation
+            for (String function : List.of(
+                    "stream_event_batches",
+                    "ack_event",
+                    "nack_event",
+                    "park_partition",
+                    "release_partition",
+                    "parked_partitions",
+                    "view_lag",
+                    "reset_view",
+                    "register_view")) {
+                assertThat(runner).as(name + ": " + function).doesNotContain(function + "(");
+            }
         }
     }
 

@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -410,6 +412,66 @@ class ViewProcessorIT {
             await(Duration.ofSeconds(20), () -> processor.lag() == 0);
             assertThat(states("rebuilt").get("rebuilt-1")).containsExactly(1, 2, 3, 4, 5);
             assertThat(processor.processedCount()).isGreaterThanOrEqualTo(10);
+        }
+    }
+
+    @Test
+    void starting_processors_on_a_registered_view_keeps_its_url_lock_timeout_and_pooling_delay() throws Exception {
+        try (Connection c = db.getConnection();
+                PreparedStatement register = c.prepareStatement("SELECT * FROM register_view(?, NULL, 42, 7, ?)")) {
+            register.setString(1, "kept");
+            register.setString(2, "https://example.com/hooks/kept");
+            register.executeQuery().close();
+        }
+        List<Object> settings = List.of(42L, 7L, "https://example.com/hooks/kept");
+        append("kept-1", 1, 3);
+        StreamingOptions options = StreamingOptions.defaults()
+                .withLeaseTimeout(Duration.ofSeconds(9))
+                .withPollInterval(Duration.ofMillis(200));
+        List<Numbered> seen = Collections.synchronizedList(new ArrayList<>());
+        try (ViewProcessor processor =
+                ViewProcessor.atLeastOnce(db, "kept", TYPES, seen::add, options, ProcessorListener.none())) {
+            await(Duration.ofSeconds(10), () -> processor.lag() == 0);
+        }
+        assertThat(seen).extracting(Numbered::n).containsExactly(1, 2, 3);
+        assertThat(viewSettings("kept")).isEqualTo(settings);
+
+        try (SagaProcessor saga = SagaProcessor.of(
+                db, "kept", TYPES, Saga.<Numbered, String>of(event -> List.of()), (c, id) -> {}, options)) {
+            await(Duration.ofSeconds(10), () -> saga.lag() == 0);
+        }
+        assertThat(viewSettings("kept")).isEqualTo(settings);
+
+        // an explicit, different start still moves the view (the log is delivered again) and keeps the settings
+        List<Numbered> again = Collections.synchronizedList(new ArrayList<>());
+        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
+                db,
+                "kept",
+                TYPES,
+                again::add,
+                options.withStartAt(StreamingOptions.FROM_THE_BEGINNING),
+                ProcessorListener.none())) {
+            await(Duration.ofSeconds(10), () -> processor.lag() == 0);
+        }
+        // the whole log of the class's schema, of which this test's stream
+        assertThat(again)
+                .filteredOn(e -> e.stream().equals("kept-1"))
+                .extracting(Numbered::n)
+                .containsExactly(1, 2, 3);
+        assertThat(viewSettings("kept")).isEqualTo(settings);
+    }
+
+    /** {@return the view's lock_timeout_s, pooling_delay_s and edge_function_url} */
+    private List<Object> viewSettings(String view) throws SQLException {
+        try (Connection c = db.getConnection();
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT lock_timeout_s, pooling_delay_s, edge_function_url FROM views WHERE view = ?")) {
+            read.setString(1, view);
+            try (ResultSet rows = read.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                // a list that may hold NULL: an erased URL fails the assertion, not the read
+                return Arrays.asList(rows.getLong(1), rows.getLong(2), rows.getString(3));
+            }
         }
     }
 

@@ -7,6 +7,9 @@ import io.fmodel.postgres.ParkedPartition;
 import io.fmodel.postgres.Partition;
 import io.fmodel.postgres.ProcessorListener;
 import io.fmodel.postgres.WebhookSignature;
+import io.fmodel.postgres.internal.jooq.Routines;
+import io.fmodel.postgres.internal.jooq.tables.StreamEventBatches;
+import io.fmodel.postgres.internal.jooq.tables.Views;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -16,23 +19,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.jooq.Field;
+import org.jooq.Record1;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * lease one partition at a time with {@code stream_event_batches}, POST its events one after the other (no transaction
  * open meanwhile), then ack the answered prefix with the lease (autocommit: one transaction after the HTTP calls), and
  * schedule a retry or park on failure. One extra thread LISTENs for appends and wakes idle workers. Same SQL calls and
- * the same wake-up scheme as {@link StreamRunner}, which it leaves untouched (ADR 0040).
+ * the same wake-up scheme as {@link StreamRunner} (ADR 0040), through the same jOOQ routines generated from {@code sql/}
+ * with bind values only (ADR 0016). The worker loop, the LISTEN wake-up, failure classification and the calls outside
+ * a batch are shared with {@link StreamRunner} in {@link ViewConsumer}.
  */
 public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 
@@ -69,15 +71,8 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     private final URI endpoint;
     private final String secret;
     private final HttpDeliveryOptions options;
-    private final ProcessorListener listener;
     private final HttpClient client;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicLong processed = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong parked = new AtomicLong();
-    private final Object signal = new Object();
-    private final List<Thread> threads = new ArrayList<>();
-    private long generation; // guarded by signal
+    private final ViewConsumer consumer;
 
     private HttpDeliveryRunner(
             DataSource dataSource,
@@ -91,7 +86,8 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         this.endpoint = endpoint;
         this.secret = secret;
         this.options = options;
-        this.listener = listener;
+        this.consumer =
+                new ViewConsumer(dataSource, view, "fmodel-push:" + view, options.pollInterval(), listener, LOG);
         this.client = HttpClient.newBuilder()
                 .connectTimeout(options.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -115,19 +111,19 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     }
 
     private static URI endpoint(DataSource dataSource, String view) {
-        String url;
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement("SELECT edge_function_url FROM views WHERE view = ?")) {
-            statement.setString(1, view);
-            try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    throw new IllegalStateException("view " + view + " is not registered: register it with"
-                            + " register_view(view, start_at, lock_timeout_s, pooling_delay_s, edge_function_url)");
-                }
-                url = rows.getString(1);
+        @Nullable String url;
+        try (Connection connection = dataSource.getConnection()) {
+            Record1<String> registered = ViewConsumer.dsl(connection)
+                    .select(Views.VIEWS.EDGE_FUNCTION_URL)
+                    .from(Views.VIEWS)
+                    .where(Views.VIEWS.VIEW.eq(view))
+                    .fetchOne();
+            if (registered == null) {
+                throw new IllegalStateException("view " + view
+                        + " is not registered: register it and its edge_function_url with register_view");
             }
-        } catch (SQLException e) {
+            url = registered.value1();
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot read the URL of view " + view + ": " + e.getMessage(), e);
         }
         if (url == null || url.isBlank()) {
@@ -145,96 +141,59 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     }
 
     private void startThreads() {
-        threads.add(Thread.ofPlatform()
-                .name("fmodel-push-" + view + "-listen")
-                .daemon(true)
-                .unstarted(this::listen));
-        for (int i = 0; i < options.concurrency(); i++) {
-            threads.add(Thread.ofPlatform()
-                    .name("fmodel-push-" + view + "-" + i)
-                    .daemon(true)
-                    .unstarted(this::work));
-        }
-        threads.forEach(Thread::start);
+        consumer.start("fmodel-push-" + view, "-", options.concurrency(), this::round);
         LOG.info("view {}: pushing to {} with {} workers", view, endpoint, options.concurrency());
     }
 
     // ----------------------------------------------------------------------------------------------------- workers
 
-    private void work() {
-        @Nullable Connection connection = null;
-        while (!closed.get()) {
-            long seen = generation();
-            try {
-                if (connection == null) {
-                    connection = connect();
-                }
-                Optional<Batch> batch = fetch(connection);
-                if (batch.isEmpty()) {
-                    await(seen);
-                    continue;
-                }
-                deliver(connection, batch.get());
-            } catch (SQLException | RuntimeException e) {
-                if (connection != null && isConnectionFailure(e)) {
-                    LOG.warn("view {}: connection lost, reconnecting: {}", view, e.getMessage());
-                    closeQuietly(connection);
-                    connection = null;
-                } else {
-                    LOG.error("view {}: push worker error", view, e);
-                }
-                pause();
-            }
-        }
-        if (connection != null) {
-            closeQuietly(connection);
-        }
-    }
-
-    private Connection connect() throws SQLException {
-        Connection connection = dataSource.getConnection();
-        try (PreparedStatement name = connection.prepareStatement("SELECT set_config('application_name', ?, false)")) {
-            String applicationName = "fmodel-push:" + view;
-            name.setString(1, applicationName.substring(0, Math.min(63, applicationName.length())));
-            name.executeQuery().close();
-        }
-        connection.setAutoCommit(true);
-        return connection;
+    /** Leases one partition and delivers it; {@return false if there was nothing to lease} */
+    private boolean round(Connection connection) {
+        Optional<Batch> batch = fetch(connection);
+        batch.ifPresent(b -> deliver(connection, b));
+        return batch.isPresent();
     }
 
     /** Leases the next partition; the request body is built by PostgreSQL, once, in the shape of the pg_net job. */
-    private Optional<Batch> fetch(Connection connection) throws SQLException {
+    private Optional<Batch> fetch(Connection connection) {
+        StreamEventBatches leased = Routines.streamEventBatches(view, 1, options.batchSize(), (int)
+                Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
+        // json_build_object(...)::text, the keys bind values
+        Field<String> body = DSL.jsonObject(
+                        DSL.key("event").value(leased.EVENT),
+                        DSL.key("event_id").value(leased.EVENT_ID),
+                        DSL.key("event_version").value(leased.EVENT_VERSION),
+                        DSL.key("decider").value(leased.DECIDER),
+                        DSL.key("decider_id").value(leased.DECIDER_ID),
+                        DSL.key("offset").value(leased.OFFSET),
+                        DSL.key("data").value(leased.DATA),
+                        DSL.key("created_at").value(leased.CREATED_AT))
+                .cast(SQLDataType.CLOB);
         @Nullable Batch batch = null;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT decider, decider_id, event_id,"
-                + " \"offset\", lease, attempt, json_build_object('event', event, 'event_id', event_id,"
-                + " 'event_version', event_version, 'decider', decider, 'decider_id', decider_id, 'offset', \"offset\","
-                + " 'data', data, 'created_at', created_at)::text"
-                + " FROM stream_event_batches(?, 1, ?, ?)")) {
-            statement.setString(1, view);
-            statement.setInt(2, options.batchSize());
-            statement.setInt(
-                    3, (int) Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    if (batch == null) {
-                        batch = new Batch(
-                                new Partition(rows.getString(1), rows.getString(2)),
-                                rows.getLong(5),
-                                rows.getInt(6),
-                                new ArrayList<>());
-                    }
-                    batch.rows().add(new Row(rows.getObject(3, UUID.class), rows.getLong(4), rows.getString(7)));
-                }
+        for (var r : ViewConsumer.dsl(connection)
+                .select(
+                        leased.DECIDER,
+                        leased.DECIDER_ID,
+                        leased.EVENT_ID,
+                        leased.OFFSET,
+                        leased.LEASE,
+                        leased.ATTEMPT,
+                        body)
+                .from(leased)
+                .fetch()) {
+            if (batch == null) {
+                batch = new Batch(new Partition(r.value1(), r.value2()), r.value5(), r.value6(), new ArrayList<>());
             }
+            batch.rows().add(new Row(r.value3(), r.value4(), r.value7()));
         }
         return Optional.ofNullable(batch);
     }
 
-    private void deliver(Connection connection, Batch batch) throws SQLException {
+    private void deliver(Connection connection, Batch batch) {
         int answered = 0;
         Sent.@Nullable Failed failure = null;
         for (Row row : batch.rows()) {
-            if (closed.get()) {
+            if (consumer.isClosed()) {
                 break;
             }
             Sent sent = post(row, batch);
@@ -251,7 +210,8 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         if (failure != null) {
             failed(connection, batch, answered, failure);
         } else if (answered == 0) {
-            nack(connection, batch); // closing before the first request: hand the partition over at once
+            // closing before the first request: hand the partition over at once
+            consumer.nack(connection, batch.partition(), batch.lease());
         }
     }
 
@@ -286,7 +246,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
             return new Sent.Failed(e, true, null); // timeouts, refused or reset connections
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closed.set(true);
+            consumer.stop();
             return new Sent.Failed(e, true, null);
         }
     }
@@ -304,17 +264,18 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     }
 
     /** {@return whether the ack committed; false if the lease was lost (taken over)} */
-    private boolean ack(Connection connection, Batch batch, long offset, int events) throws SQLException {
+    private boolean ack(Connection connection, Batch batch, long offset, int events) {
         try {
-            call(
+            ViewConsumer.run(
                     connection,
-                    "SELECT 1 FROM ack_event(?, ?, ?, ?, ?)",
-                    batch.partition().deciderId(),
-                    offset,
-                    batch.partition().decider(),
-                    batch.lease());
-        } catch (SQLException e) {
-            if (!isLeaseLost(e)) {
+                    Routines.ackEvent(
+                            view,
+                            batch.partition().deciderId(),
+                            offset,
+                            batch.partition().decider(),
+                            batch.lease()));
+        } catch (DataAccessException e) {
+            if (!ViewConsumer.isLeaseLost(e)) {
                 throw e; // a lost connection: the lease expires and the events are sent again (at least once)
             }
             LOG.warn(
@@ -325,14 +286,12 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                     e.getMessage());
             return false;
         }
-        processed.addAndGet(events);
-        notify(() -> listener.processed(view, batch.partition(), events));
+        consumer.processed(batch.partition(), events);
         return true;
     }
 
-    private void failed(Connection connection, Batch batch, int answered, Sent.Failed failure) throws SQLException {
-        failed.incrementAndGet();
-        notify(() -> listener.failed(view, batch.partition(), batch.attempt(), failure.failure()));
+    private void failed(Connection connection, Batch batch, int answered, Sent.Failed failure) {
+        consumer.failed(batch.partition(), batch.attempt(), failure.failure());
         if (answered > 0) {
             // the ack of the answered prefix ended the lease: the failing event heads the next lease, at once
             LOG.warn(
@@ -341,20 +300,13 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                     batch.partition(),
                     answered,
                     failure.failure().toString());
-            wake();
+            consumer.wake();
             return;
         }
         String error = String.valueOf(failure.failure());
-        try {
+        consumer.recordFailure(batch.partition(), () -> {
             if (!failure.retryable() || batch.attempt() >= options.maxAttempts()) {
-                call(
-                        connection,
-                        "SELECT 1 FROM park_partition(?, ?, ?, ?, ?)",
-                        batch.partition().deciderId(),
-                        batch.partition().decider(),
-                        error,
-                        batch.lease());
-                parked.incrementAndGet();
+                consumer.park(connection, batch.partition(), batch.lease(), error);
                 LOG.error(
                         "view {}: parked {} at offset {} after {} attempts: {}",
                         view,
@@ -362,21 +314,14 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                         batch.rows().getFirst().offset(),
                         batch.attempt(),
                         error);
-                notify(() -> listener.parked(view, batch.partition(), batch.attempt(), failure.failure()));
+                consumer.parked(batch.partition(), batch.attempt(), failure.failure());
             } else {
                 Duration delay = options.backoff(batch.attempt());
                 Duration retryAfter = failure.retryAfter();
                 if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
                     delay = retryAfter.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : retryAfter;
                 }
-                call(
-                        connection,
-                        "SELECT 1 FROM schedule_nack_event(?, ?, ?, ?, ?, ?)",
-                        batch.partition().deciderId(),
-                        delay.toMillis(),
-                        batch.partition().decider(),
-                        batch.lease(),
-                        error);
+                consumer.retry(connection, batch.partition(), batch.lease(), delay, error);
                 LOG.warn(
                         "view {}: attempt {} on {} failed, retrying in {} ms: {}",
                         view,
@@ -385,106 +330,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                         delay.toMillis(),
                         error);
             }
-        } catch (SQLException e) {
-            if (!isLeaseLost(e)) {
-                throw e;
-            }
-            LOG.warn("view {}: lease on {} lost before its failure was recorded", view, batch.partition());
-        }
-    }
-
-    private void nack(Connection connection, Batch batch) {
-        try {
-            call(
-                    connection,
-                    "SELECT 1 FROM nack_event(?, ?, ?, ?)",
-                    batch.partition().deciderId(),
-                    batch.partition().decider(),
-                    batch.lease());
-        } catch (SQLException e) {
-            LOG.warn(
-                    "view {}: cannot release {} on shutdown (its lease will expire): {}",
-                    view,
-                    batch.partition(),
-                    e.getMessage());
-        }
-    }
-
-    private void call(Connection connection, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, view);
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 2, parameters[i]);
-            }
-            statement.executeQuery().close();
-        }
-    }
-
-    // ----------------------------------------------------------------------------------------------- notification
-
-    private void listen() {
-        while (!closed.get()) {
-            try (Connection connection = dataSource.getConnection();
-                    Statement statement = connection.createStatement()) {
-                statement.execute("LISTEN " + StreamRunner.CHANNEL);
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                wake(); // whatever was appended while nobody listened
-                while (!closed.get()) {
-                    PGNotification[] notifications = pg.getNotifications(250);
-                    if (notifications != null && notifications.length > 0) {
-                        wake();
-                    }
-                }
-            } catch (SQLException e) {
-                if (!closed.get()) {
-                    LOG.warn("view {}: LISTEN connection lost, polling until it is back: {}", view, e.getMessage());
-                    pause();
-                }
-            }
-        }
-    }
-
-    private long generation() {
-        synchronized (signal) {
-            return generation;
-        }
-    }
-
-    private void wake() {
-        synchronized (signal) {
-            generation++;
-            signal.notifyAll();
-        }
-    }
-
-    private void await(long seen) {
-        long deadline = System.nanoTime() + options.pollInterval().toNanos();
-        synchronized (signal) {
-            long left;
-            while (generation == seen && !closed.get() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    signal.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    closed.set(true);
-                }
-            }
-        }
-    }
-
-    private void pause() {
-        long deadline = System.nanoTime() + Math.min(options.pollInterval().toNanos(), 200_000_000L);
-        synchronized (signal) {
-            long left;
-            while (!closed.get() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    signal.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    closed.set(true);
-                }
-            }
-        }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------- the API
@@ -501,77 +347,43 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 
     @Override
     public long lag() {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement("SELECT view_lag(?)")) {
-            statement.setString(1, view);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the lag of view " + view + ": " + e.getMessage(), e);
-        }
+        return consumer.lag();
     }
 
     @Override
     public long processedCount() {
-        return processed.get();
+        return consumer.processedCount();
     }
 
     @Override
     public long failedCount() {
-        return failed.get();
+        return consumer.failedCount();
     }
 
     @Override
     public long parkedCount() {
-        return parked.get();
+        return consumer.parkedCount();
     }
 
     @Override
     public List<ParkedPartition> parked() {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT decider, decider_id, position, attempts, last_error, parked_at"
-                                + " FROM parked_partitions(?)")) {
-            statement.setString(1, view);
-            List<ParkedPartition> result = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    result.add(new ParkedPartition(
-                            view,
-                            new Partition(rows.getString(1), rows.getString(2)),
-                            rows.getLong(3),
-                            rows.getInt(4),
-                            rows.getString(5),
-                            rows.getObject(6, OffsetDateTime.class)));
-                }
-            }
-            return List.copyOf(result);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot list the parked partitions of " + view + ": " + e.getMessage(), e);
-        }
+        return consumer.parked();
     }
 
     @Override
     public void release(Partition partition) {
-        try (Connection connection = dataSource.getConnection()) {
-            call(connection, "SELECT 1 FROM release_partition(?, ?, ?)", partition.deciderId(), partition.decider());
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot release " + partition + " of " + view + ": " + e.getMessage(), e);
-        }
-        wake();
+        consumer.release(partition);
     }
 
     /** Pushes the whole log again (every event is sent again; the receiver dedupes by event id). */
     @Override
     public void rebuild() {
         try (Connection connection = dataSource.getConnection()) {
-            call(connection, "SELECT 1 FROM reset_view(?)");
-        } catch (SQLException e) {
+            consumer.reset(connection);
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot reset view " + view + ": " + e.getMessage(), e);
         }
-        wake();
+        consumer.wake();
     }
 
     /**
@@ -580,64 +392,16 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!consumer.close(
+                options.connectTimeout().plus(options.requestTimeout()).plusSeconds(5))) {
             return;
-        }
-        wake();
-        long wait = options.connectTimeout().plus(options.requestTimeout()).toMillis() + 5_000;
-        for (Thread thread : threads) {
-            try {
-                thread.join(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
         }
         client.close();
         LOG.info(
                 "view {}: stopped pushing after {} events ({} failures, {} parked)",
                 view,
-                processed.get(),
-                failed.get(),
-                parked.get());
-    }
-
-    // ------------------------------------------------------------------------------------------------------ helpers
-
-    private void notify(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            LOG.warn("view {}: listener failed", view, e);
-        }
-    }
-
-    private static boolean isConnectionFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql
-                    && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isLeaseLost(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql
-                    && ("VS002".equals(sql.getSQLState()) || "VS004".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            LOG.debug("close failed", e);
-        }
+                consumer.processedCount(),
+                consumer.failedCount(),
+                consumer.parkedCount());
     }
 }

@@ -1,0 +1,418 @@
+package io.fmodel.postgres.internal;
+
+import io.fmodel.postgres.ParkedPartition;
+import io.fmodel.postgres.Partition;
+import io.fmodel.postgres.ProcessorListener;
+import io.fmodel.postgres.internal.jooq.Routines;
+import io.fmodel.postgres.internal.jooq.tables.ParkedPartitions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+
+/**
+ * What the two runners of a view ({@link StreamRunner}, {@link HttpDeliveryRunner}) share: the worker loop with its
+ * own connection (reconnect with a short backoff after a connection failure), the LISTEN thread that wakes idle
+ * workers, the failure classification, the counters, and the calls of the SQL API made outside a batch's own logic
+ * (park, retry, release on shutdown, lag, parked partitions, release, reset).
+ *
+ * <p>Every call goes through the jOOQ routines generated from {@code sql/} with bind values only (ADR 0016), on the
+ * caller's connection as it is: jOOQ never begins or ends a transaction here. The one SQL text is {@code LISTEN}, a
+ * constant. Logs go to the runner's logger.
+ */
+final class ViewConsumer {
+
+    /** The only SQL text of the runners: a constant, since a channel name cannot be a bind value. */
+    private static final String LISTEN = "LISTEN " + StreamRunner.CHANNEL;
+
+    private static final Settings SETTINGS =
+            new Settings().withExecuteLogging(false).withRenderSchema(false);
+
+    /** One round of a worker on its connection. */
+    @FunctionalInterface
+    interface Round {
+        /** {@return false when there was nothing to do: the worker then waits for a notification or the poll} */
+        boolean run(Connection connection) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final String view;
+    private final String applicationName;
+    private final Duration pollInterval;
+    private final ProcessorListener listener;
+    private final Logger log;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
+    private final Object signal = new Object();
+    private final List<Thread> threads = new ArrayList<>();
+    private long generation; // guarded by signal
+
+    ViewConsumer(
+            DataSource dataSource,
+            String view,
+            String applicationName,
+            Duration pollInterval,
+            ProcessorListener listener,
+            Logger log) {
+        this.dataSource = dataSource;
+        this.view = view;
+        this.applicationName = applicationName.substring(0, Math.min(63, applicationName.length()));
+        this.pollInterval = pollInterval;
+        this.listener = listener;
+        this.log = log;
+    }
+
+    /** Starts the LISTEN thread {@code prefix-listen} and {@code workers} threads {@code prefix + infix + i}. */
+    void start(String prefix, String infix, int workers, Round round) {
+        threads.add(Thread.ofPlatform().name(prefix + "-listen").daemon(true).unstarted(this::listen));
+        for (int i = 0; i < workers; i++) {
+            threads.add(
+                    Thread.ofPlatform().name(prefix + infix + i).daemon(true).unstarted(() -> work(round)));
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /** {@return false if it was closed already; otherwise stops the threads, waiting up to {@code join} for each} */
+    boolean close(Duration join) {
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        wake();
+        for (Thread thread : threads) {
+            try {
+                thread.join(join.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return true;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Stops fetching (an interrupted worker): the threads end after their work in hand. */
+    void stop() {
+        closed.set(true);
+    }
+
+    // ----------------------------------------------------------------------------------------------------- workers
+
+    private void work(Round round) {
+        @Nullable Connection connection = null;
+        while (!closed.get()) {
+            long seen = generation();
+            try {
+                if (connection == null) {
+                    connection = connect();
+                }
+                if (!round.run(connection)) {
+                    await(seen);
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (connection != null && isConnectionFailure(e)) {
+                    log.warn("view {}: connection lost, reconnecting: {}", view, e.getMessage());
+                    closeQuietly(connection);
+                    connection = null;
+                } else {
+                    log.error("view {}: worker error", view, e);
+                }
+                pause();
+            } catch (Error e) {
+                // closing the connection rolls back the batch in hand; its lease expires and another worker takes it
+                log.error("view {}: worker stopped by an error", view, e);
+                if (connection != null) {
+                    closeQuietly(connection);
+                }
+                throw e;
+            }
+        }
+        if (connection != null) {
+            closeQuietly(connection);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        try {
+            // the driver sets application_name (operators find a view's workers in pg_stat_activity by it)
+            connection.setClientInfo("ApplicationName", applicationName);
+            connection.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+        return connection;
+    }
+
+    // ----------------------------------------------------------------------------------------------- notification
+
+    private void listen() {
+        while (!closed.get()) {
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute(LISTEN);
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                wake(); // whatever was appended while nobody listened
+                while (!closed.get()) {
+                    PGNotification[] notifications = pg.getNotifications(250);
+                    if (notifications != null && notifications.length > 0) {
+                        wake();
+                    }
+                }
+            } catch (SQLException e) {
+                if (!closed.get()) {
+                    log.warn("view {}: LISTEN connection lost, polling until it is back: {}", view, e.getMessage());
+                    pause();
+                }
+            }
+        }
+    }
+
+    private long generation() {
+        synchronized (signal) {
+            return generation;
+        }
+    }
+
+    /** Wakes the idle workers (new work: an append, a release, a reset). */
+    void wake() {
+        synchronized (signal) {
+            generation++;
+            signal.notifyAll();
+        }
+    }
+
+    private void await(long seen) {
+        long deadline = System.nanoTime() + pollInterval.toNanos();
+        synchronized (signal) {
+            long left;
+            while (generation == seen && !closed.get() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    signal.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    closed.set(true);
+                }
+            }
+        }
+    }
+
+    /** The backoff after a failure: at most the poll interval and 200 ms, cut short by closing. */
+    private void pause() {
+        long deadline = System.nanoTime() + Math.min(pollInterval.toNanos(), 200_000_000L);
+        synchronized (signal) {
+            long left;
+            while (!closed.get() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    signal.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    closed.set(true);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- counts and events
+
+    /** Counts and reports {@code events} acknowledged events. */
+    void processed(Partition partition, int events) {
+        processed.addAndGet(events);
+        notify(() -> listener.processed(view, partition, events));
+    }
+
+    /** Counts and reports a failed attempt. */
+    void failed(Partition partition, int attempt, Throwable failure) {
+        failed.incrementAndGet();
+        notify(() -> listener.failed(view, partition, attempt, failure));
+    }
+
+    /** Reports a parked partition (counted by {@link #park}). */
+    void parked(Partition partition, int attempts, Throwable failure) {
+        notify(() -> listener.parked(view, partition, attempts, failure));
+    }
+
+    long processedCount() {
+        return processed.get();
+    }
+
+    long failedCount() {
+        return failed.get();
+    }
+
+    long parkedCount() {
+        return parked.get();
+    }
+
+    private void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("view {}: listener failed", view, e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- SQL calls
+
+    /** {@return jOOQ on {@code connection} as it is: it neither commits nor changes auto-commit} */
+    static DSLContext dsl(Connection connection) {
+        return DSL.using(connection, SQLDialect.POSTGRES, SETTINGS);
+    }
+
+    /** Calls a set-returning function of the SQL API for its effect, in {@code connection}'s transaction. */
+    static void run(Connection connection, Table<?> call) {
+        dsl(connection).selectOne().from(call).execute();
+    }
+
+    /**
+     * Records a failure with {@link #park} or {@link #retry}; if the lease was lost meanwhile, logs it and does
+     * nothing more (the new holder delivers again).
+     */
+    void recordFailure(Partition partition, Runnable record) {
+        try {
+            record.run();
+        } catch (DataAccessException e) {
+            if (!isLeaseLost(e)) {
+                throw e;
+            }
+            log.warn("view {}: lease on {} lost before its failure was recorded", view, partition);
+        }
+    }
+
+    /** Dead-letters the held partition ({@code park_partition}) and counts it. */
+    void park(Connection connection, Partition partition, long lease, String error) {
+        run(connection, Routines.parkPartition(view, partition.deciderId(), partition.decider(), error, lease));
+        parked.incrementAndGet();
+    }
+
+    /** Releases the held partition for another attempt after {@code delay} ({@code schedule_nack_event}). */
+    void retry(Connection connection, Partition partition, long lease, Duration delay, String error) {
+        run(
+                connection,
+                Routines.scheduleNackEvent(
+                        view, partition.deciderId(), delay.toMillis(), partition.decider(), lease, error));
+    }
+
+    /** Releases a partition leased but not processed, on shutdown; if that fails, its lease expires. */
+    void nack(Connection connection, Partition partition, long lease) {
+        try {
+            run(connection, Routines.nackEvent(view, partition.deciderId(), partition.decider(), lease, null));
+        } catch (DataAccessException e) {
+            log.warn(
+                    "view {}: cannot release {} on shutdown (its lease will expire): {}",
+                    view,
+                    partition,
+                    e.getMessage());
+        }
+    }
+
+    long lag() {
+        try (Connection connection = dataSource.getConnection()) {
+            Long lag = Routines.viewLag(dsl(connection).configuration(), view);
+            return lag == null ? 0 : lag;
+        } catch (SQLException | DataAccessException e) {
+            throw new IllegalStateException("cannot read the lag of view " + view + ": " + e.getMessage(), e);
+        }
+    }
+
+    List<ParkedPartition> parked() {
+        try (Connection connection = dataSource.getConnection()) {
+            ParkedPartitions parked = Routines.parkedPartitions(view);
+            return List.copyOf(dsl(connection)
+                    .select(
+                            parked.DECIDER,
+                            parked.DECIDER_ID,
+                            parked.POSITION,
+                            parked.ATTEMPTS,
+                            parked.LAST_ERROR,
+                            parked.PARKED_AT)
+                    .from(parked)
+                    .fetch(r -> new ParkedPartition(
+                            view,
+                            new Partition(r.value1(), r.value2()),
+                            r.value3(),
+                            r.value4(),
+                            r.value5(),
+                            r.value6())));
+        } catch (SQLException | DataAccessException e) {
+            throw new IllegalStateException("cannot list the parked partitions of " + view + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Releases a parked partition ({@code release_partition}) and wakes the workers. */
+    void release(Partition partition) {
+        try (Connection connection = dataSource.getConnection()) {
+            run(connection, Routines.releasePartition(view, partition.deciderId(), partition.decider()));
+        } catch (SQLException | DataAccessException e) {
+            throw new IllegalStateException("cannot release " + partition + " of " + view + ": " + e.getMessage(), e);
+        }
+        wake();
+    }
+
+    /** Resets the view to the beginning of the log ({@code reset_view}), in {@code connection}'s transaction. */
+    void reset(Connection connection) {
+        // NULL start: from the beginning of the log (reset_view's own default)
+        run(connection, Routines.resetView(view, null));
+    }
+
+    // ------------------------------------------------------------------------------------------ failure handling
+
+    /** {@return whether the connection is gone (SQLSTATE 08*, 57P*): reconnect} */
+    static boolean isConnectionFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@return whether the lease was lost (VS002, VS004): drop the work, the new holder does it} */
+    static boolean isLeaseLost(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql
+                    && ("VS002".equals(sql.getSQLState()) || "VS004".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback failed", e);
+        }
+    }
+
+    private void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            log.debug("close failed", e);
+        }
+    }
+}
