@@ -189,7 +189,11 @@ class HttpDeliveryProcessorIT {
         Recording listener = new Recording();
         try (HttpDeliveryProcessor push =
                 HttpDeliveryProcessor.start(db, "ordered", SECRET, FAST.withConcurrency(4), listener)) {
-            await(Duration.ofSeconds(30), () -> push.lag() == 0 && push.processedCount() == streams * perStream);
+            await(
+                    Duration.ofSeconds(30),
+                    () -> push.lag() == 0
+                            && push.processedCount() == streams * perStream
+                            && listener.processed.get() == streams * perStream);
             assertThat(listener.processed.get()).isEqualTo(streams * perStream);
         }
         List<Received> all = List.copyOf(received);
@@ -264,7 +268,13 @@ class HttpDeliveryProcessorIT {
         reply = r -> r.stream().equals("rejected-bad") ? new Reply(400, "missing field: amount", 0) : Reply.ok();
         Recording listener = new Recording();
         try (HttpDeliveryProcessor push = HttpDeliveryProcessor.start(db, "rejected", SECRET, FAST, listener)) {
-            await(Duration.ofSeconds(20), () -> push.parked().size() == 1 && push.lag() == 3);
+            // the counters move just after the park commits: wait for them too
+            await(
+                    Duration.ofSeconds(20),
+                    () -> push.parked().size() == 1
+                            && push.lag() == 3
+                            && push.parkedCount() == 1
+                            && listener.parked.get() == 1);
             ParkedPartition parked = push.parked().getFirst();
             assertThat(parked.partition()).isEqualTo(new Partition("decider1", "rejected-bad"));
             assertThat(parked.error()).contains("HTTP 400").contains("missing field: amount");

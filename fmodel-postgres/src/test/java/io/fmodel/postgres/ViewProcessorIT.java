@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -145,7 +146,7 @@ class ViewProcessorIT {
             }
             return APPLIED.evolve(state, event);
         });
-        List<String> parkings = new ArrayList<>();
+        List<String> parkings = new CopyOnWriteArrayList<>();
         ProcessorListener listener = new ProcessorListener() {
             @Override
             public void parked(String view, Partition partition, int attempts, Throwable error) {
@@ -167,7 +168,7 @@ class ViewProcessorIT {
                         .withBatches(10, 1),
                 listener,
                 new ObjectMapper())) {
-            await(Duration.ofSeconds(10), () -> !processor.parked().isEmpty());
+            await(Duration.ofSeconds(10), () -> !processor.parked().isEmpty() && !parkings.isEmpty());
             append("healthy", 4, 5);
             await(
                     Duration.ofSeconds(10),
@@ -253,7 +254,8 @@ class ViewProcessorIT {
                 slowly,
                 TransactionalViewStore.jsonb("graceful", Numbered::stream, Applied.class, new ObjectMapper()),
                 options)) {
-            await(Duration.ofSeconds(20), () -> second.lag() == 0);
+            // processedCount moves just after each commit, so wait for it too, not only for the lag
+            await(Duration.ofSeconds(20), () -> second.lag() == 0 && before + second.processedCount() >= streams * 20L);
             assertThat(before + second.processedCount()).isEqualTo(streams * 20L);
         }
         List<Integer> all = IntStream.rangeClosed(1, 20).boxed().toList();
