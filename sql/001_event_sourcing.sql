@@ -191,6 +191,10 @@ BEGIN
             USING ERRCODE = 'ES002', HINT = 'register it first with register_decider_event';
     END IF;
 
+    -- Take a transaction id before the offset, so that a transaction holding an offset is always visible in
+    -- pg_current_snapshot(): event streaming (002) relies on it to tell a hole that may still commit from one that
+    -- never will.
+    PERFORM pg_current_xact_id();
     v_offset := nextval(pg_get_serial_sequence('events', 'offset'));
 
     IF v_previous_id IS NULL THEN

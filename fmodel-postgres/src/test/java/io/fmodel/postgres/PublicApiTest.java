@@ -32,7 +32,16 @@ class PublicApiTest {
             AppendOnlyViolationException.class,
             EventEncodingException.class,
             EventDecodingException.class,
-            EventStoreAccessException.class);
+            EventStoreAccessException.class,
+            StreamProcessor.class,
+            ViewProcessor.class,
+            SagaProcessor.class,
+            TransactionalViewStore.class,
+            CommandSender.class,
+            StreamingOptions.class,
+            ProcessorListener.class,
+            Partition.class,
+            ParkedPartition.class);
 
     @Test
     void no_public_signature_mentions_generated_jooq_types_or_internal_helpers() {

@@ -1,0 +1,183 @@
+package io.fmodel.postgres;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a {@link StreamProcessor} runs: threads, batch sizes, polling, leases, retries. Immutable; start from
+ * {@link #defaults()} and change what you need with the {@code with...} methods.
+ *
+ * {@snippet :
+ * StreamingOptions options = StreamingOptions.defaults().withWorkers(4).withMaxAttempts(5);
+ * }
+ *
+ * @param workers consumer threads of the processor (each with its own connection); default 2
+ * @param partitionsPerFetch partitions leased per {@code stream_event_batches} call; default 10
+ * @param eventsPerPartition consecutive events of one partition per call (one transaction); default 100
+ * @param pollInterval how long an idle worker sleeps when no notification wakes it earlier; default 1 s
+ * @param leaseTimeout how long a fetched partition is held before another consumer may take it over; it must exceed
+ *     the time a batch takes; default 5 min (the seed's {@code lock_timeout_s})
+ * @param maxAttempts deliveries of one event before its partition is parked; default 10
+ * @param initialBackoff delay before the second attempt, doubled for each further one; default 100 ms
+ * @param maxBackoff the longest delay between attempts; default 1 min
+ * @param startAt where a new view starts: events created at or after it; {@code null} (the default) means now for a
+ *     new view and "keep" for a registered one; a different instant for a registered view rebuilds it from there
+ */
+public record StreamingOptions(
+        int workers,
+        int partitionsPerFetch,
+        int eventsPerPartition,
+        Duration pollInterval,
+        Duration leaseTimeout,
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        @Nullable Instant startAt) {
+
+    /** The start of time: a view starting there processes the whole log. */
+    public static final Instant FROM_THE_BEGINNING = Instant.EPOCH;
+
+    /** Checks the values. */
+    public StreamingOptions {
+        positive(workers, "workers");
+        positive(partitionsPerFetch, "partitionsPerFetch");
+        positive(eventsPerPartition, "eventsPerPartition");
+        positive(maxAttempts, "maxAttempts");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(initialBackoff, "initialBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        if (leaseTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("leaseTimeout must be at least one second, got " + leaseTimeout);
+        }
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("pollInterval must be positive, got " + pollInterval);
+        }
+    }
+
+    /** {@return the defaults: 2 workers, 10 partitions x 100 events, 1 s polling, 5 min leases, 10 attempts} */
+    public static StreamingOptions defaults() {
+        return new StreamingOptions(
+                2,
+                10,
+                100,
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(5),
+                10,
+                Duration.ofMillis(100),
+                Duration.ofMinutes(1),
+                null);
+    }
+
+    /** {@return a copy with {@code workers} consumer threads} */
+    public StreamingOptions withWorkers(int workers) {
+        return new StreamingOptions(
+                workers,
+                partitionsPerFetch,
+                eventsPerPartition,
+                pollInterval,
+                leaseTimeout,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                startAt);
+    }
+
+    /** {@return a copy that fetches up to {@code partitions} partitions of up to {@code events} events each} */
+    public StreamingOptions withBatches(int partitions, int events) {
+        return new StreamingOptions(
+                workers,
+                partitions,
+                events,
+                pollInterval,
+                leaseTimeout,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                startAt);
+    }
+
+    /** {@return a copy polling every {@code interval} when no notification arrives} */
+    public StreamingOptions withPollInterval(Duration interval) {
+        return new StreamingOptions(
+                workers,
+                partitionsPerFetch,
+                eventsPerPartition,
+                interval,
+                leaseTimeout,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                startAt);
+    }
+
+    /** {@return a copy holding fetched partitions for {@code timeout}} */
+    public StreamingOptions withLeaseTimeout(Duration timeout) {
+        return new StreamingOptions(
+                workers,
+                partitionsPerFetch,
+                eventsPerPartition,
+                pollInterval,
+                timeout,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                startAt);
+    }
+
+    /** {@return a copy parking a partition after {@code attempts} failed deliveries of its next event} */
+    public StreamingOptions withMaxAttempts(int attempts) {
+        return new StreamingOptions(
+                workers,
+                partitionsPerFetch,
+                eventsPerPartition,
+                pollInterval,
+                leaseTimeout,
+                attempts,
+                initialBackoff,
+                maxBackoff,
+                startAt);
+    }
+
+    /** {@return a copy with exponential backoff from {@code initial} up to {@code max}} */
+    public StreamingOptions withBackoff(Duration initial, Duration max) {
+        return new StreamingOptions(
+                workers,
+                partitionsPerFetch,
+                eventsPerPartition,
+                pollInterval,
+                leaseTimeout,
+                maxAttempts,
+                initial,
+                max,
+                startAt);
+    }
+
+    /** {@return a copy starting a new view at {@code instant} (or rebuilding a registered one from there)} */
+    public StreamingOptions withStartAt(@Nullable Instant instant) {
+        return new StreamingOptions(
+                workers,
+                partitionsPerFetch,
+                eventsPerPartition,
+                pollInterval,
+                leaseTimeout,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                instant);
+    }
+
+    /** {@return the delay before attempt {@code attempt + 1}, after {@code attempt} failed ones} */
+    public Duration backoff(int attempt) {
+        int doublings = Math.min(Math.max(attempt - 1, 0), 30);
+        Duration delay = initialBackoff.multipliedBy(1L << doublings);
+        return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
+    }
+
+    private static void positive(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+}
