@@ -77,6 +77,7 @@ final class CommandBenchmarks {
             commands(false, false, threads, sizes.warmup());
             appends(Append.PHYSICAL, threads, sizes.warmup());
             appends(Append.RAW, threads, sizes.warmup());
+            appends(Append.RAW_BATCH, threads, sizes.warmup());
             appends(Append.REPOSITORY, threads, sizes.warmup());
         }
     }
@@ -152,6 +153,7 @@ final class CommandBenchmarks {
     enum Append {
         PHYSICAL,
         RAW,
+        RAW_BATCH,
         REPOSITORY
     }
 
@@ -179,6 +181,12 @@ final class CommandBenchmarks {
                                 heads[s]);
                     }
                 }
+                case RAW_BATCH -> {
+                    try (Connection c = dataSource.getConnection()) {
+                        heads[s] = raw.appendEvents(
+                                c, prefix + s, List.of(new Deposited(prefix + s, 1, Account.NOTE)), heads[s]);
+                    }
+                }
                 case REPOSITORY -> {
                     List<StoredEvent<AccountEvent, UUID>> stored = repository.append(
                             new Deposit(prefix + s, 1),
@@ -197,6 +205,7 @@ final class CommandBenchmarks {
             double[] physical = new double[sizes.rounds()];
             double[] rawAppends = new double[sizes.rounds()];
             double[] repo = new double[sizes.rounds()];
+            double[] rawBatch = new double[sizes.rounds()];
             double[] rawRatio = new double[sizes.rounds()];
             double[] repoRatio = new double[sizes.rounds()];
             for (int r = 0; r < sizes.rounds(); r++) {
@@ -207,6 +216,7 @@ final class CommandBenchmarks {
                     switch (kind) {
                         case PHYSICAL -> physical[r] = rate;
                         case RAW -> rawAppends[r] = rate;
+                        case RAW_BATCH -> rawBatch[r] = rate;
                         case REPOSITORY -> repo[r] = rate;
                     }
                 }
@@ -229,7 +239,11 @@ final class CommandBenchmarks {
                     limit,
                     Measure.median(repoRatio),
                     String.format(
-                            "repository / raw append_event: %.2f", Measure.median(repo) / Measure.median(rawAppends)));
+                            "raw JDBC append_events (the function the repository calls) %s: ratio %.2f of INSERT;"
+                                    + " repository / raw append_events: %.2f",
+                            Report.rate(Measure.median(rawBatch), "tx"),
+                            Measure.median(rawBatch) / Measure.median(physical),
+                            Measure.median(repo) / Measure.median(rawBatch)));
         }
     }
 

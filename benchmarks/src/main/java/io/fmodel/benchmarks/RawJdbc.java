@@ -33,6 +33,8 @@ final class RawJdbc {
             "SELECT event_id, event, event_version, data::text FROM get_events(?, '" + Account.DECIDER + "')";
     static final String APPEND_EVENT =
             "SELECT event_id FROM append_event(?, ?, '" + Account.DECIDER + "', ?, ?::jsonb, ?, ?, ?)";
+    static final String APPEND_EVENTS = "SELECT event_id FROM append_events(?::text[], ?::uuid[], '" + Account.DECIDER
+            + "', ?, ?::jsonb[], ?, ?, ?::bigint[])";
     static final String INSERT_PHYSICAL = "INSERT INTO physical_limit (event_id, data) VALUES (?, ?::jsonb)";
 
     private static final int MAX_ATTEMPTS = 10;
@@ -129,6 +131,35 @@ final class RawJdbc {
             }
         }
         return previous;
+    }
+
+    /** Appends {@code events} in one call of {@code append_events}, one round trip; returns the last event id. */
+    UUID appendEvents(Connection c, String stream, List<AccountEvent> events, @Nullable UUID previous)
+            throws SQLException, IOException {
+        int n = events.size();
+        String[] names = new String[n];
+        UUID[] ids = new UUID[n];
+        String[] data = new String[n];
+        Long[] versions = new Long[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = switch (events.get(i)) {
+                case Deposited d -> "Deposited";
+            };
+            ids[i] = v7();
+            data[i] = writer.writeValueAsString(events.get(i));
+            versions[i] = 1L;
+        }
+        try (PreparedStatement append = c.prepareStatement(APPEND_EVENTS)) {
+            append.setArray(1, c.createArrayOf("text", names));
+            append.setArray(2, c.createArrayOf("uuid", ids));
+            append.setString(3, stream);
+            append.setArray(4, c.createArrayOf("text", data));
+            append.setObject(5, UUID.randomUUID());
+            append.setObject(6, previous);
+            append.setArray(7, c.createArrayOf("int8", versions));
+            append.executeQuery().close();
+        }
+        return ids[n - 1];
     }
 
     /** One row of the physical limit: a plain table, no function, no trigger, one transaction. */
