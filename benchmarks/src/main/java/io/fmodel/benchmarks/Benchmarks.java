@@ -99,6 +99,7 @@ public final class Benchmarks {
                 if (only.contains(2)) {
                     progress("2. appends against the physical limit");
                     commands.appendsAgainstPhysicalLimit();
+                    commands.serverTimePerAppend();
                 }
                 if (only.contains(3)) {
                     progress("3. long streams");
@@ -108,15 +109,15 @@ public final class Benchmarks {
             ProjectionBenchmarks projections = new ProjectionBenchmarks(database, sizes, report);
             if (only.contains(4)) {
                 progress("4. projection");
-                projections.projection();
+                attempt(report, "4", () -> projections.projection());
             }
             if (only.contains(5)) {
                 progress("5. end-to-end latency");
-                projections.endToEnd();
+                attempt(report, "5", () -> projections.endToEnd());
             }
             if (only.contains(6)) {
                 progress("6. memory");
-                projections.memory();
+                attempt(report, "6", () -> projections.memory());
             }
         }
         report.header("Run: " + sizes.name() + " sizes, " + sizes.rounds() + " interleaved rounds (medians), took "
@@ -147,6 +148,21 @@ public final class Benchmarks {
                 + String.join(", ", pg));
         report.header("Ratios: framework / baseline for throughput; baseline / framework for latency (so 1.00 is"
                 + " parity and below 1 means the framework is slower); for memory, end / first sample.");
+    }
+
+    @FunctionalInterface
+    private interface Part {
+        void run() throws Exception;
+    }
+
+    /** A part that fails leaves a MISSING row, not an empty table: the other parts' figures still count. */
+    private static void attempt(Report report, String id, Part part) {
+        try {
+            part.run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            report.missing(id, "part " + id, String.valueOf(e));
+        }
     }
 
     private static void progress(String part) {

@@ -86,12 +86,19 @@ final class CommandBenchmarks {
 
     private final LongAdder frameworkGaveUp = new LongAdder();
 
+    /** Commands per second, and client CPU microseconds per command (all threads). */
+    record Rate(double perSecond, double cpuMicros) {}
+
     /** {@return commands per second} */
     private double commands(boolean hot, boolean framework, int threads, int total) throws Exception {
+        return commandRate(hot, framework, threads, total).perSecond();
+    }
+
+    private Rate commandRate(boolean hot, boolean framework, int threads, int total) throws Exception {
         String prefix = "c" + (run++) + "-";
         int streams = hot ? sizes.hotStreams() : sizes.independentStreams();
         int perThread = Math.max(1, total / threads);
-        long nanos = Measure.run(threads, perThread, (thread, i) -> {
+        Measure.Timing timing = Measure.timed(threads, perThread, (thread, i) -> {
             int s = hot ? ThreadLocalRandom.current().nextInt(streams) : (i * threads + thread) % streams;
             Deposit command = new Deposit(prefix + s, 1);
             if (framework) {
@@ -104,7 +111,8 @@ final class CommandBenchmarks {
                 raw.handle(command);
             }
         });
-        return perThread * threads / (nanos / 1e9);
+        int done = perThread * threads;
+        return new Rate(done / (timing.nanos() / 1e9), timing.cpuNanos() / 1e3 / done);
     }
 
     void commandHandling() throws Exception {
@@ -113,23 +121,34 @@ final class CommandBenchmarks {
                 double[] fw = new double[sizes.rounds()];
                 double[] base = new double[sizes.rounds()];
                 double[] ratios = new double[sizes.rounds()];
+                double[] fwCpu = new double[sizes.rounds()];
+                double[] baseCpu = new double[sizes.rounds()];
                 long fwConflicts0 = counting.conflicts.sum();
                 long rawConflicts0 = raw.conflicts.sum();
                 long fwGaveUp0 = frameworkGaveUp.sum();
                 long rawGaveUp0 = raw.gaveUp.sum();
                 int total = hot ? sizes.hotCommands() : sizes.independentCommands();
                 for (int r = 0; r < sizes.rounds(); r++) {
+                    Rate f;
+                    Rate b;
                     if (r % 2 == 0) {
-                        fw[r] = commands(hot, true, threads, total);
-                        base[r] = commands(hot, false, threads, total);
+                        f = commandRate(hot, true, threads, total);
+                        b = commandRate(hot, false, threads, total);
                     } else {
-                        base[r] = commands(hot, false, threads, total);
-                        fw[r] = commands(hot, true, threads, total);
+                        b = commandRate(hot, false, threads, total);
+                        f = commandRate(hot, true, threads, total);
                     }
+                    fw[r] = f.perSecond();
+                    base[r] = b.perSecond();
+                    fwCpu[r] = f.cpuMicros();
+                    baseCpu[r] = b.cpuMicros();
                     ratios[r] = fw[r] / base[r];
                 }
                 String notes = String.format(
-                        "conflicts retried fw %d / raw %d; gave up fw %d / raw %d",
+                        "client CPU per command fw %.0f us / raw %.0f us; conflicts retried fw %d / raw %d;"
+                                + " gave up fw %d / raw %d",
+                        Measure.median(fwCpu),
+                        Measure.median(baseCpu),
                         counting.conflicts.sum() - fwConflicts0,
                         raw.conflicts.sum() - rawConflicts0,
                         frameworkGaveUp.sum() - fwGaveUp0,
@@ -245,6 +264,58 @@ final class CommandBenchmarks {
                             Measure.median(rawBatch) / Measure.median(physical),
                             Measure.median(repo) / Measure.median(rawBatch)));
         }
+    }
+
+    /**
+     * Server time alone, without the client, the network or commits: one DO block appends {@code n} events to 100
+     * streams it continues (append_events, as the repository calls it), then inserts {@code n} physical-limit rows.
+     */
+    void serverTimePerAppend() throws Exception {
+        int n = Math.max(20, sizes.appends());
+        double[] append = new double[sizes.rounds()];
+        double[] insert = new double[sizes.rounds()];
+        double[] ratios = new double[sizes.rounds()];
+        for (int r = 0; r < sizes.rounds(); r++) {
+            String prefix = "srv" + (run++) + "-";
+            String sql = """
+                    DO $$
+                    DECLARE t0 timestamptz;
+                    BEGIN
+                      t0 := clock_timestamp();
+                      FOR i IN 1..%1$d LOOP
+                        PERFORM append_events(ARRAY['Deposited'], ARRAY[gen_random_uuid()], '%2$s', '%3$s' || (i %% 100),
+                          ARRAY[jsonb_build_object('accountId', '%3$s', 'amount', 1, 'note', repeat('x', 150))],
+                          gen_random_uuid(),
+                          (SELECT last_event_id FROM streams WHERE decider = '%2$s' AND decider_id = '%3$s' || (i %% 100)),
+                          ARRAY[1::bigint]);
+                      END LOOP;
+                      RAISE NOTICE '%%', extract(epoch FROM clock_timestamp() - t0) * 1e6 / %1$d;
+                      t0 := clock_timestamp();
+                      FOR i IN 1..%1$d LOOP
+                        INSERT INTO physical_limit (event_id, data)
+                        VALUES (gen_random_uuid(), jsonb_build_object('accountId', '%3$s', 'amount', 1, 'note', repeat('x', 150)));
+                      END LOOP;
+                      RAISE NOTICE '%%', extract(epoch FROM clock_timestamp() - t0) * 1e6 / %1$d;
+                    END $$""".formatted(n, Account.DECIDER, prefix);
+            try (Connection c = dataSource.getConnection();
+                    java.sql.Statement statement = c.createStatement()) {
+                statement.execute(sql);
+                java.sql.SQLWarning first = statement.getWarnings();
+                if (first == null || first.getNextWarning() == null) {
+                    throw new IllegalStateException("the server reported no timings");
+                }
+                append[r] = Double.parseDouble(first.getMessage());
+                insert[r] = Double.parseDouble(first.getNextWarning().getMessage());
+                ratios[r] = insert[r] / append[r];
+            }
+        }
+        report.row(
+                "2c",
+                "Server time per append, no client (one DO loop, " + n + " events on 100 continuing streams)",
+                String.format("append_events %.0f us", Measure.median(append)),
+                String.format("INSERT %.0f us", Measure.median(insert)),
+                Measure.median(ratios),
+                "where the append gap is: the SQL API's work per event on the server");
     }
 
     // -------------------------------------------------------------------------------------------- 3. long streams

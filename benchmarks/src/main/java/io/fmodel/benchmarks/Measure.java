@@ -17,8 +17,18 @@ final class Measure {
         void run(int thread, int i) throws Exception;
     }
 
+    /** Wall-clock nanoseconds of a run, and the CPU nanoseconds its threads used (client side only). */
+    record Timing(long nanos, long cpuNanos) {}
+
     /** {@return the wall-clock nanoseconds {@code threads} threads take to run {@code perThread} operations each} */
     static long run(int threads, int perThread, Op op) throws Exception {
+        return timed(threads, perThread, op).nanos();
+    }
+
+    /** {@return the wall-clock and client CPU time {@code threads} threads take to run {@code perThread} ops each} */
+    static Timing timed(int threads, int perThread, Op op) throws Exception {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
         CountDownLatch start = new CountDownLatch(1);
         AtomicReference<Exception> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
@@ -27,9 +37,11 @@ final class Measure {
             workers.add(Thread.ofPlatform().name("bench-" + t).start(() -> {
                 try {
                     start.await();
+                    long cpu0 = mx.getCurrentThreadCpuTime();
                     for (int i = 0; i < perThread; i++) {
                         op.run(thread, i);
                     }
+                    cpu.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
                 }
@@ -44,7 +56,7 @@ final class Measure {
         if (failure.get() != null) {
             throw failure.get();
         }
-        return elapsed;
+        return new Timing(elapsed, cpu.get());
     }
 
     static double median(double[] values) {

@@ -28,7 +28,7 @@ record Sizes(
     }
 
     static Sizes standard() {
-        return new Sizes("standard", 3, 600, 1_000, 256, 400, 4, 2_000, 40, 2_000, 10, 10, 2_000, 50, 15, 100, 1_000);
+        return new Sizes("standard", 3, 200, 400, 256, 200, 4, 600, 30, 1_000, 10, 10, 1_000, 40, 12, 100, 1_000);
     }
 
     static Sizes full() {
