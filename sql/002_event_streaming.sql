@@ -204,6 +204,7 @@ DECLARE
     v_to       BIGINT;
     v_hole     BOOLEAN := FALSE;
     v_resolved BOOLEAN;
+    v_rows     BIGINT;
     v_offset   BIGINT;
 BEGIN
     SELECT * INTO v_row FROM views WHERE "view" = v_view FOR NO KEY UPDATE SKIP LOCKED;
@@ -239,6 +240,13 @@ BEGIN
         ORDER BY e."decider", e."decider_id"
         ON CONFLICT ("view", "decider", "decider_id") DO UPDATE SET "head" = EXCLUDED."head"
         WHERE p."head" < EXCLUDED."head";
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- A discovery that (at least) doubles the table makes its statistics wrong by orders of magnitude, and the
+        -- planner would then scan every position of the view on each call; refresh them now rather than at the next
+        -- autovacuum.
+        IF v_rows > 1000 AND v_rows > (SELECT reltuples FROM pg_class WHERE oid = 'view_positions'::regclass) THEN
+            ANALYZE view_positions;
+        END IF;
     END IF;
     IF v_to > v_row.discovered_to OR v_hole IS DISTINCT FROM (v_row.gap_xmax IS NOT NULL) OR (v_hole AND v_resolved) THEN
         UPDATE views
@@ -265,6 +273,7 @@ $$;
 -- attempt number (1 for a first delivery) and the lease's expiry. The lease lasts v_seconds, by default the view's
 -- lock_timeout_s. Partitions held by another consumer, parked or scheduled for later are skipped (FOR UPDATE SKIP
 -- LOCKED: concurrent consumers never wait for each other). Acknowledge a batch with the offset of its last event.
+-- Rows come partition by partition (oldest position first), each partition's events in offset order.
 -- Example: SELECT * FROM stream_event_batches('view1', 10, 100);
 CREATE OR REPLACE FUNCTION stream_event_batches(v_view TEXT, v_partitions INT DEFAULT 1,
                                                 v_events_per_partition INT DEFAULT 100, v_seconds INT DEFAULT NULL)
@@ -289,7 +298,13 @@ CREATE OR REPLACE FUNCTION stream_event_batches(v_view TEXT, v_partitions INT DE
 $$
 #variable_conflict use_column
 DECLARE
-    v_timeout INTERVAL;
+    v_timeout   INTERVAL;
+    v_candidate RECORD;
+    v_last      BIGINT;
+    v_count     INT;
+    v_lease     BIGINT;
+    v_attempt   INT;
+    v_until     TIMESTAMP WITH TIME ZONE;
 BEGIN
     IF v_partitions IS NULL OR v_partitions < 1 OR v_events_per_partition IS NULL OR v_events_per_partition < 1
         OR v_seconds <= 0 THEN
@@ -304,54 +319,59 @@ BEGIN
             HINT = 'register it first with register_view';
     END IF;
     PERFORM discover_events(v_view);
-    RETURN QUERY
-        WITH candidates AS (SELECT p.decider, p.decider_id, p.position
-                            FROM view_positions p
-                            WHERE p.view = v_view
-                              AND p.head > p.position
-                              AND p.parked_at IS NULL
-                              AND p.locked_until < clock_timestamp()
-                            ORDER BY p.position
-                            LIMIT v_partitions FOR UPDATE SKIP LOCKED),
-             batch AS (SELECT b.*
-                       FROM candidates c
-                                CROSS JOIN LATERAL (SELECT e.*
-                                                    FROM events e
-                                                    WHERE e.decider_id = c.decider_id
-                                                      AND e.decider = c.decider
-                                                      AND e.offset > c.position
-                                                    ORDER BY e.offset
-                                                    LIMIT v_events_per_partition) b),
-             leased AS (UPDATE view_positions p
-                 SET locked_until = clock_timestamp() + v_timeout,
-                     lease = p.lease + 1,
-                     attempts = p.attempts + 1,
-                     delivered_to = last.last_offset,
-                     updated_at = NOW()
-                 FROM (SELECT b.decider, b.decider_id, MAX(b.offset) AS last_offset
-                       FROM batch b
-                       GROUP BY b.decider, b.decider_id) last
-                 WHERE p.view = v_view
-                   AND p.decider = last.decider
-                   AND p.decider_id = last.decider_id
-                 RETURNING p.decider, p.decider_id, p.lease, p.attempts, p.locked_until)
-        SELECT b.event,
-               b.event_id,
-               b.event_version,
-               b.decider,
-               b.decider_id,
-               b.data,
-               b.command_id,
-               b.previous_id,
-               b.final,
-               b.created_at,
-               b.offset,
-               l.lease,
-               l.attempts,
-               l.locked_until
-        FROM batch b
-                 JOIN leased l ON l.decider = b.decider AND l.decider_id = b.decider_id
-        ORDER BY b.offset;
+    -- Lease row by row, by primary key: a plan that cannot go wrong whatever the statistics say (a set-based UPDATE
+    -- joined to the candidates was planned as a scan of every position of the view when the statistics were stale).
+    FOR v_candidate IN SELECT p.decider, p.decider_id, p.position
+                       FROM view_positions p
+                       WHERE p.view = v_view
+                         AND p.head > p.position
+                         AND p.parked_at IS NULL
+                         AND p.locked_until < clock_timestamp()
+                       ORDER BY p.position
+                       LIMIT v_partitions FOR UPDATE SKIP LOCKED
+        LOOP
+            SELECT max(e.offset), count(*)
+            INTO v_last, v_count
+            FROM (SELECT e.offset
+                  FROM events e
+                  WHERE e.decider_id = v_candidate.decider_id
+                    AND e.decider = v_candidate.decider
+                    AND e.offset > v_candidate.position
+                  -- (decider_id, offset): the order of events_stream_idx, so no plan walks the log in offset order
+                  ORDER BY e.decider_id, e.offset
+                  LIMIT v_events_per_partition) e;
+            CONTINUE WHEN v_count = 0;
+            UPDATE view_positions p
+            SET locked_until = clock_timestamp() + v_timeout,
+                lease        = p.lease + 1,
+                attempts     = p.attempts + 1,
+                delivered_to = v_last,
+                updated_at   = NOW()
+            WHERE p.view = v_view
+              AND p.decider = v_candidate.decider
+              AND p.decider_id = v_candidate.decider_id
+            RETURNING p.lease, p.attempts, p.locked_until INTO v_lease, v_attempt, v_until;
+            RETURN QUERY SELECT e.event,
+                                e.event_id,
+                                e.event_version,
+                                e.decider,
+                                e.decider_id,
+                                e.data,
+                                e.command_id,
+                                e.previous_id,
+                                e.final,
+                                e.created_at,
+                                e.offset,
+                                v_lease,
+                                v_attempt,
+                                v_until
+                         FROM events e
+                         WHERE e.decider_id = v_candidate.decider_id
+                           AND e.decider = v_candidate.decider
+                           AND e.offset > v_candidate.position
+                           AND e.offset <= v_last
+                         ORDER BY e.decider_id, e.offset;
+        END LOOP;
 END;
 $$;
 
@@ -380,7 +400,8 @@ CREATE OR REPLACE FUNCTION stream_events(v_view_name TEXT, v_limit INT DEFAULT 1
     LANGUAGE sql AS
 $$
 SELECT *
-FROM stream_event_batches(v_view_name, v_limit, 1, v_seconds);
+FROM stream_event_batches(v_view_name, v_limit, 1, v_seconds)
+ORDER BY "offset";
 $$;
 
 -- The partition an ack or nack addresses, locked. Without v_decider: the decider of the event at v_offset (acks), or

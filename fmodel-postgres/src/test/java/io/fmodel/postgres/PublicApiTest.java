@@ -41,7 +41,11 @@ class PublicApiTest {
             StreamingOptions.class,
             ProcessorListener.class,
             Partition.class,
-            ParkedPartition.class);
+            ParkedPartition.class,
+            HttpDeliveryProcessor.class,
+            HttpDeliveryOptions.class,
+            HttpDeliveryException.class,
+            WebhookSignature.class);
 
     @Test
     void no_public_signature_mentions_generated_jooq_types_or_internal_helpers() {

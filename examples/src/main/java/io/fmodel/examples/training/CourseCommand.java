@@ -9,7 +9,7 @@ import java.util.UUID;
  * CourseCommand open = new CourseCommand.OpenCourse("JAVA-101", "Modern Java", 20);
  * }
  */
-public sealed interface CourseCommand {
+public sealed interface CourseCommand extends SchoolCommand {
 
     /** {@return the course this command addresses} */
     String courseId();

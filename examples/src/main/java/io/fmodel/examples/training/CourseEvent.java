@@ -3,7 +3,7 @@ package io.fmodel.examples.training;
 import java.util.UUID;
 
 /** Something that happened to one course; {@link #courseId()} names its stream. Rejections change nothing. */
-public sealed interface CourseEvent {
+public sealed interface CourseEvent extends SchoolEvent {
 
     /** {@return the course this event belongs to} */
     String courseId();

@@ -11,7 +11,7 @@ import java.util.UUID;
  * TrainingCommand register = new TrainingCommand.RegisterTrainee(trainingId, "alice", "JAVA-101", dueDate);
  * }
  */
-public sealed interface TrainingCommand {
+public sealed interface TrainingCommand extends SchoolCommand {
 
     /** {@return the training this command addresses} */
     UUID trainingId();

@@ -1,5 +1,8 @@
 package io.fmodel.examples.training;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,7 +17,7 @@ import java.util.UUID;
  * }
  * }
  */
-public sealed interface TrainingEvent {
+public sealed interface TrainingEvent extends SchoolEvent {
 
     /** {@return the training this event belongs to} */
     UUID trainingId();
@@ -47,9 +50,15 @@ public sealed interface TrainingEvent {
      * @param trainingId the training
      * @param traineeId who takes it
      * @param courseId the course
-     * @param dueDate when it is due
+     * @param dueDate when it is due; stored as an ISO-8601 string ({@link IsoDate})
      */
-    record RegistrationCreated(UUID trainingId, String traineeId, String courseId, LocalDate dueDate)
+    record RegistrationCreated(
+            UUID trainingId,
+            String traineeId,
+            String courseId,
+
+            @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDate.class)
+            LocalDate dueDate)
             implements TrainingEvent {}
 
     /**

@@ -1,7 +1,5 @@
 package io.fmodel.examples.training;
 
-import static io.fmodel.examples.training.Spec.decide;
-import static io.fmodel.examples.training.Spec.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmodel.core.Decider;
@@ -10,7 +8,7 @@ import io.fmodel.examples.training.CertificateEvent.CertificateIssued;
 import io.fmodel.examples.training.CertificateEvent.CertificateRejected;
 import io.fmodel.examples.training.CertificateState.Issued;
 import io.fmodel.examples.training.CertificateState.NotIssued;
-import java.util.List;
+import io.fmodel.testkit.DeciderSpec;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -25,18 +23,19 @@ class CertificateTest {
 
     @Test
     void issuing_a_certificate_issues_it() {
-        assertThat(decide(certificate, List.of(), ISSUE)).containsExactly(ISSUED);
-        assertThat(state(certificate, List.of(ISSUED)))
-                .isEqualTo(new Issued(CERTIFICATE, TRAINING, "alice", "JAVA-101"));
+        DeciderSpec.of(certificate)
+                .when(ISSUE)
+                .thenEvents(ISSUED)
+                .thenState(new Issued(CERTIFICATE, TRAINING, "alice", "JAVA-101"));
     }
 
     @Test
     void issuing_an_issued_certificate_again_is_rejected_and_changes_nothing() {
-        var issued = state(certificate, List.of(ISSUED));
-        var again = certificate.decide(ISSUE, issued);
-
-        assertThat(again).containsExactly(new CertificateRejected(CERTIFICATE, "certificate is already issued"));
-        assertThat(certificate.evolve(issued, again.getFirst())).isEqualTo(issued);
+        DeciderSpec.of(certificate)
+                .given(ISSUED)
+                .when(ISSUE)
+                .thenEvents(new CertificateRejected(CERTIFICATE, "certificate is already issued"))
+                .thenState(new Issued(CERTIFICATE, TRAINING, "alice", "JAVA-101"));
     }
 
     @Test

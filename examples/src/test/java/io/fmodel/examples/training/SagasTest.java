@@ -14,6 +14,7 @@ import io.fmodel.examples.training.TrainingEvent.VideoFinishRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoFinished;
 import io.fmodel.examples.training.TrainingEvent.VideoStartRejected;
 import io.fmodel.examples.training.TrainingEvent.VideoStarted;
+import io.fmodel.testkit.SagaSpec;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
@@ -37,8 +38,9 @@ class SagasTest {
 
     @Test
     void a_completed_training_issues_its_certificate() {
-        assertThat(CertificationSaga.saga().react(COMPLETED))
-                .containsExactly(new IssueCertificate(Certificate.idFor(ID), ID, "alice", "JAVA-101"));
+        SagaSpec.of(CertificationSaga.saga())
+                .when(COMPLETED)
+                .thenActions(new IssueCertificate(Certificate.idFor(ID), ID, "alice", "JAVA-101"));
     }
 
     @Test
@@ -51,20 +53,20 @@ class SagasTest {
     void no_other_training_event_issues_a_certificate() {
         assertThat(OTHER_EVENTS)
                 .allSatisfy(event ->
-                        assertThat(CertificationSaga.saga().react(event)).isEmpty());
-        assertThat(CertificationSaga.saga().react(CANCELLED)).isEmpty();
+                        SagaSpec.of(CertificationSaga.saga()).when(event).thenActions());
+        SagaSpec.of(CertificationSaga.saga()).when(CANCELLED).thenActions();
     }
 
     @Test
     void a_cancelled_registration_releases_its_seat() {
-        assertThat(SeatReleaseSaga.saga().react(CANCELLED)).containsExactly(new ReleaseSeat("JAVA-101", ID));
+        SagaSpec.of(SeatReleaseSaga.saga()).when(CANCELLED).thenActions(new ReleaseSeat("JAVA-101", ID));
     }
 
     @Test
     void no_other_training_event_releases_a_seat() {
         assertThat(OTHER_EVENTS)
                 .allSatisfy(
-                        event -> assertThat(SeatReleaseSaga.saga().react(event)).isEmpty());
-        assertThat(SeatReleaseSaga.saga().react(COMPLETED)).isEmpty();
+                        event -> SagaSpec.of(SeatReleaseSaga.saga()).when(event).thenActions());
+        SagaSpec.of(SeatReleaseSaga.saga()).when(COMPLETED).thenActions();
     }
 }

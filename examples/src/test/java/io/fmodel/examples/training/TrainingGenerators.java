@@ -13,6 +13,12 @@ import io.fmodel.examples.training.TrainingCommand.CompleteTraining;
 import io.fmodel.examples.training.TrainingCommand.FinishVideo;
 import io.fmodel.examples.training.TrainingCommand.RegisterTrainee;
 import io.fmodel.examples.training.TrainingCommand.StartVideo;
+import io.fmodel.examples.training.TrainingEvent.CompletionRejected;
+import io.fmodel.examples.training.TrainingEvent.RegistrationCancelled;
+import io.fmodel.examples.training.TrainingEvent.RegistrationCreated;
+import io.fmodel.examples.training.TrainingEvent.TrainingCompleted;
+import io.fmodel.examples.training.TrainingEvent.VideoFinished;
+import io.fmodel.examples.training.TrainingEvent.VideoStarted;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -101,6 +107,44 @@ public final class TrainingGenerators {
             states.put(command.trainingId(), state);
         }
         return List.copyOf(events);
+    }
+
+    /**
+     * {@return any single training event, over the small pools: registrations, cancellations, completions, videos and a
+     * rejection} For view laws, which hold for any sequence of events, sensible or not.
+     */
+    public static Gen<TrainingEvent> trainingEvents() {
+        Gen<UUID> ids = Generate.pick(TRAININGS);
+        Gen<String> trainees = Generate.pick(TRAINEES);
+        Gen<String> courses = Generate.pick(COURSES);
+        Gen<TrainingEvent> created = ids.zip(
+                trainees,
+                courses,
+                integers().between(0, 365).map(days -> LocalDate.of(2026, 1, 1).plusDays(days)),
+                RegistrationCreated::new);
+        Gen<TrainingEvent> cancelled = ids.zip(
+                trainees,
+                courses,
+                Generate.pick(ADMINS),
+                (id, trainee, course, admin) -> new RegistrationCancelled(id, trainee, course, admin, "booked twice"));
+        Gen<TrainingEvent> completed = ids.zip(trainees, courses, TrainingCompleted::new);
+        Gen<TrainingEvent> started = ids.zip(Generate.pick(VIDEOS), VideoStarted::new);
+        Gen<TrainingEvent> finished = ids.zip(Generate.pick(VIDEOS), VideoFinished::new);
+        Gen<TrainingEvent> rejected = ids.map(id -> new CompletionRejected(id, "no video has been watched yet"));
+        return Generate.frequency(List.of(
+                Pair.of(3, created),
+                Pair.of(1, cancelled),
+                Pair.of(2, completed),
+                Pair.of(1, started),
+                Pair.of(1, finished),
+                Pair.of(1, rejected)));
+    }
+
+    /** {@return any command of the school: a training command or a command to course JAVA-101} */
+    public static Gen<SchoolCommand> schoolCommands() {
+        return Generate.frequency(List.of(
+                Pair.of(1, trainingCommands().map(command -> (SchoolCommand) command)),
+                Pair.of(1, courseCommands("JAVA-101").map(command -> (SchoolCommand) command))));
     }
 
     /** {@return any command to course {@code courseId}: open (capacity 0 to 4), reserve, release or close} */

@@ -1,6 +1,5 @@
 package io.fmodel.examples.training;
 
-import static io.fmodel.examples.training.Spec.project;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmodel.examples.training.TrainingEvent.RegistrationCancelled;
@@ -9,6 +8,7 @@ import io.fmodel.examples.training.TrainingEvent.TrainingCompleted;
 import io.fmodel.examples.training.TrainingEvent.VideoFinished;
 import io.fmodel.examples.training.TrainingEvent.VideoStarted;
 import io.fmodel.examples.training.TrainingHistory.Row;
+import io.fmodel.testkit.ViewSpec;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
@@ -22,50 +22,45 @@ class TrainingHistoryTest {
 
     @Test
     void the_history_starts_empty() {
-        assertThat(TrainingHistory.view().initialState()).isEqualTo(new TrainingHistory(List.of()));
+        ViewSpec.of(TrainingHistory.view()).thenState(new TrainingHistory(List.of()));
     }
 
     @Test
     void a_completed_training_enters_the_history() {
-        assertThat(project(
-                                TrainingHistory.view(),
-                                List.of(
-                                        new RegistrationCreated(JAVA, "alice", "JAVA-101", DUE),
-                                        new VideoStarted(JAVA, "intro"),
-                                        new VideoFinished(JAVA, "intro"),
-                                        new TrainingCompleted(JAVA, "alice", "JAVA-101")))
-                        .completed())
-                .containsExactly(new Row(JAVA, "alice", "JAVA-101"));
+        ViewSpec.of(TrainingHistory.view())
+                .given(
+                        new RegistrationCreated(JAVA, "alice", "JAVA-101", DUE),
+                        new VideoStarted(JAVA, "intro"),
+                        new VideoFinished(JAVA, "intro"),
+                        new TrainingCompleted(JAVA, "alice", "JAVA-101"))
+                .thenState(new TrainingHistory(List.of(new Row(JAVA, "alice", "JAVA-101"))));
     }
 
     @Test
     void registered_and_cancelled_trainings_never_enter_the_history() {
-        assertThat(project(
-                                TrainingHistory.view(),
-                                List.of(
-                                        new RegistrationCreated(JAVA, "alice", "JAVA-101", DUE),
-                                        new RegistrationCreated(SQL, "alice", "SQL-201", DUE),
-                                        new RegistrationCancelled(SQL, "alice", "SQL-201", "bob", "booked twice")))
-                        .completed())
-                .isEmpty();
+        ViewSpec.of(TrainingHistory.view())
+                .given(
+                        new RegistrationCreated(JAVA, "alice", "JAVA-101", DUE),
+                        new RegistrationCreated(SQL, "alice", "SQL-201", DUE),
+                        new RegistrationCancelled(SQL, "alice", "SQL-201", "bob", "booked twice"))
+                .thenState(new TrainingHistory(List.of()));
     }
 
     @Test
     void a_redelivered_completion_adds_one_row() {
         var completed = new TrainingCompleted(JAVA, "alice", "JAVA-101");
 
-        assertThat(project(TrainingHistory.view(), List.of(completed, completed))
-                        .completed())
-                .hasSize(1);
+        ViewSpec.of(TrainingHistory.view())
+                .given(completed, completed)
+                .thenState(new TrainingHistory(List.of(new Row(JAVA, "alice", "JAVA-101"))));
     }
 
     @Test
     void the_history_of_one_trainee_is_picked_from_a_history_of_everyone() {
-        var everyone = project(
-                TrainingHistory.view(),
-                List.of(
-                        new TrainingCompleted(JAVA, "alice", "JAVA-101"),
-                        new TrainingCompleted(SQL, "bob", "SQL-201")));
+        var view = TrainingHistory.view();
+        var everyone = view.evolve(
+                view.evolve(view.initialState(), new TrainingCompleted(JAVA, "alice", "JAVA-101")),
+                new TrainingCompleted(SQL, "bob", "SQL-201"));
 
         assertThat(everyone.of("bob")).containsExactly(new Row(SQL, "bob", "SQL-201"));
     }

@@ -4,31 +4,50 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.postgres.TransactionalViewStore;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
-/** {@link TransactionalViewStore} as one JSONB document per entity in a table of its own. */
+/**
+ * {@link TransactionalViewStore} as one JSONB document per entity in a table of its own. The table is not part of
+ * {@code sql/} (each view names its own), so its statements are built with jOOQ's DSL from a quoted name and bind
+ * values: no SQL text is concatenated. jOOQ runs on the given connection as it is (no commit, no auto-commit change).
+ */
 public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Settings SETTINGS = new Settings().withExecuteLogging(false);
+    private static final Field<String> ID = DSL.field(DSL.name("id"), SQLDataType.CLOB);
+    private static final Field<JSONB> STATE = DSL.field(DSL.name("state"), SQLDataType.JSONB);
+    private static final Field<OffsetDateTime> UPDATED_AT =
+            DSL.field(DSL.name("updated_at"), SQLDataType.TIMESTAMPWITHTIMEZONE);
 
-    private final String table;
+    private final String tableName;
+    private final Table<?> table;
     private final Function<? super E, String> idOf;
     private final Class<S> stateType;
     private final ObjectMapper objectMapper;
 
     public JsonbViewStore(
             String table, Function<? super E, String> idOf, Class<S> stateType, ObjectMapper objectMapper) {
+        // still an unquoted identifier: the same table as before, whether users write it quoted or not
         if (!IDENTIFIER.matcher(table).matches()) {
             throw new IllegalArgumentException(
                     "table must be a lower-case SQL identifier (letters, digits, underscores), got " + table);
         }
-        this.table = table;
+        this.tableName = table;
+        this.table = DSL.table(DSL.name(table));
         this.idOf = idOf;
         this.stateType = stateType;
         this.objectMapper = objectMapper;
@@ -36,45 +55,77 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
 
     @Override
     public void install(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE IF NOT EXISTS " + table
-                    + " (id TEXT PRIMARY KEY, state JSONB NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+        try {
+            dsl(connection)
+                    .createTableIfNotExists(table)
+                    .column(ID, SQLDataType.CLOB.nullable(false))
+                    .column(STATE, SQLDataType.JSONB.nullable(false))
+                    .column(
+                            UPDATED_AT,
+                            SQLDataType.TIMESTAMPWITHTIMEZONE.nullable(false).defaultValue(DSL.currentOffsetDateTime()))
+                    .primaryKey(ID)
+                    .execute();
+        } catch (DataAccessException e) {
+            throw sqlException(e);
         }
     }
 
     @Override
     public Optional<S> fetch(Connection transaction, E event) throws SQLException {
-        try (PreparedStatement statement =
-                transaction.prepareStatement("SELECT state::text FROM " + table + " WHERE id = ?")) {
-            statement.setString(1, idOf.apply(event));
-            try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(objectMapper.readValue(rows.getString(1), stateType));
-            }
+        String id = idOf.apply(event);
+        Optional<JSONB> state;
+        try {
+            state = dsl(transaction).select(STATE).from(table).where(ID.eq(id)).fetchOptional(STATE);
+        } catch (DataAccessException e) {
+            throw sqlException(e);
+        }
+        try {
+            return state.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(objectMapper.readValue(state.get().data(), stateType));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot read the state of " + idOf.apply(event) + " in " + table, e);
+            throw new IllegalStateException("cannot read the state of " + id + " in " + tableName, e);
         }
     }
 
     @Override
     public void clear(Connection transaction) throws SQLException {
-        try (Statement statement = transaction.createStatement()) {
-            statement.execute("DELETE FROM " + table);
+        try {
+            dsl(transaction).deleteFrom(table).execute();
+        } catch (DataAccessException e) {
+            throw sqlException(e);
         }
     }
 
     @Override
     public void save(Connection transaction, E event, S state) throws SQLException {
-        try (PreparedStatement statement = transaction.prepareStatement("INSERT INTO " + table
-                + " (id, state) VALUES (?, ?::jsonb) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state,"
-                + " updated_at = now()")) {
-            statement.setString(1, idOf.apply(event));
-            statement.setString(2, objectMapper.writeValueAsString(state));
-            statement.executeUpdate();
+        String id = idOf.apply(event);
+        JSONB json;
+        try {
+            json = JSONB.valueOf(objectMapper.writeValueAsString(state));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the state of " + idOf.apply(event) + " in " + table, e);
+            throw new IllegalStateException("cannot write the state of " + id + " in " + tableName, e);
         }
+        try {
+            dsl(transaction)
+                    .insertInto(table, ID, STATE)
+                    .values(id, json)
+                    .onConflict(ID)
+                    .doUpdate()
+                    .set(STATE, DSL.excluded(STATE))
+                    .set(UPDATED_AT, DSL.currentOffsetDateTime())
+                    .execute();
+        } catch (DataAccessException e) {
+            throw sqlException(e);
+        }
+    }
+
+    private static DSLContext dsl(Connection connection) {
+        return DSL.using(connection, SQLDialect.POSTGRES, SETTINGS);
+    }
+
+    /** The store's contract is JDBC's: callers see the driver's exception (SQLSTATE included), not jOOQ's. */
+    private static SQLException sqlException(DataAccessException e) {
+        return e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e.sqlState(), e);
     }
 }

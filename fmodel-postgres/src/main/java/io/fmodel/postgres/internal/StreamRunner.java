@@ -6,13 +6,13 @@ import io.fmodel.postgres.ProcessorListener;
 import io.fmodel.postgres.SagaProcessor;
 import io.fmodel.postgres.StreamingOptions;
 import io.fmodel.postgres.ViewProcessor;
+import io.fmodel.postgres.internal.jooq.Routines;
+import io.fmodel.postgres.internal.jooq.tables.ParkedPartitions;
+import io.fmodel.postgres.internal.jooq.tables.StreamEventBatches;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +22,12 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -33,11 +39,22 @@ import org.slf4j.LoggerFactory;
  * lease batches with {@code stream_event_batches}, run the handler on each partition's batch in one transaction that
  * ends with the fenced {@code ack_event}, and nack (with backoff) or park failures. One extra thread LISTENs for
  * appends and wakes idle workers.
+ *
+ * <p>Every call of the SQL API goes through the jOOQ routines generated from {@code sql/} (ADR 0016), with bind values
+ * only, on the worker's own JDBC connection: jOOQ never begins or ends a transaction here, so the handler's writes
+ * and the ack share the transaction this class opens and commits. The one statement that is not generated is
+ * {@code LISTEN}, a constant, which needs the raw {@link PGConnection}.
  */
 public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
 
     /** The notification channel of sql/002 ({@code notify_events_appended}). */
     public static final String CHANNEL = "fmodel_events";
+
+    /** The only SQL text of the runners: a constant, since a channel name cannot be a bind value. */
+    private static final String LISTEN = "LISTEN fmodel_events";
+
+    private static final Settings SETTINGS =
+            new Settings().withExecuteLogging(false).withRenderSchema(false);
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
 
@@ -114,18 +131,16 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             Handler<E> handler) {
         try (Connection connection = dataSource.getConnection()) {
             installer.install(connection);
-            try (PreparedStatement register = connection.prepareStatement("SELECT * FROM register_view(?, ?, ?, ?)")) {
-                register.setString(1, view);
-                if (options.startAt() == null) {
-                    register.setNull(2, Types.TIMESTAMP_WITH_TIMEZONE);
-                } else {
-                    register.setObject(2, options.startAt().atOffset(ZoneOffset.UTC));
-                }
-                register.setLong(3, options.leaseTimeout().toSeconds());
-                register.setLong(4, Math.max(1, options.pollInterval().toSeconds()));
-                register.executeQuery().close();
-            }
-        } catch (SQLException e) {
+            Instant startAt = options.startAt();
+            run(
+                    connection,
+                    Routines.registerView(
+                            view,
+                            startAt == null ? null : startAt.atOffset(ZoneOffset.UTC),
+                            options.leaseTimeout().toSeconds(),
+                            Math.max(1, options.pollInterval().toSeconds()),
+                            null));
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot register view " + view + ": " + e.getMessage(), e);
         }
         StreamRunner<E> runner = new StreamRunner<>(dataSource, view, decoder, options, listener, handler, clearer);
@@ -198,41 +213,50 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
 
     private Connection connect() throws SQLException {
         Connection connection = dataSource.getConnection();
-        try (PreparedStatement name = connection.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+        try {
+            // the driver sets application_name (operators find a view's workers in pg_stat_activity by it)
             String applicationName = "fmodel:" + view;
-            name.setString(1, applicationName.substring(0, Math.min(63, applicationName.length())));
-            name.executeQuery().close();
+            connection.setClientInfo(
+                    "ApplicationName", applicationName.substring(0, Math.min(63, applicationName.length())));
+            connection.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
         }
-        connection.setAutoCommit(true);
         return connection;
     }
 
     private List<Batch> fetch(Connection connection) throws SQLException {
         Map<Partition, Batch> batches = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT decider, decider_id, event_id, event, event_version, data::text, \"offset\", lease, attempt"
-                        + " FROM stream_event_batches(?, ?, ?, ?)")) {
-            statement.setString(1, view);
-            statement.setInt(2, options.partitionsPerFetch());
-            statement.setInt(3, options.eventsPerPartition());
-            statement.setInt(
-                    4, (int) Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    Partition partition = new Partition(rows.getString(1), rows.getString(2));
-                    long lease = rows.getLong(8);
-                    int attempt = rows.getInt(9);
+        StreamEventBatches leased =
+                Routines.streamEventBatches(view, options.partitionsPerFetch(), options.eventsPerPartition(), (int)
+                        Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
+        // only the columns a delivery needs, in the function's order (offset order within a partition)
+        dsl(connection)
+                .select(
+                        leased.DECIDER,
+                        leased.DECIDER_ID,
+                        leased.EVENT_ID,
+                        leased.EVENT,
+                        leased.EVENT_VERSION,
+                        leased.DATA,
+                        leased.OFFSET,
+                        leased.LEASE,
+                        leased.ATTEMPT)
+                .from(leased)
+                .forEach(r -> {
+                    Partition partition = new Partition(r.value1(), r.value2());
+                    long lease = r.value8();
+                    int attempt = r.value9();
                     batches.computeIfAbsent(partition, p -> new Batch(p, lease, attempt, new ArrayList<>()))
                             .rows()
                             .add(new Row(
-                                    rows.getObject(3, UUID.class),
-                                    rows.getString(4),
-                                    rows.getLong(5),
-                                    rows.getString(6),
-                                    rows.getLong(7)));
-                }
-            }
-        }
+                                    r.value3(),
+                                    r.value4(),
+                                    r.value5(),
+                                    r.value6().data(),
+                                    r.value7()));
+                });
         return List.copyOf(batches.values());
     }
 
@@ -281,14 +305,14 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
                 }
                 at++;
             }
-            try (PreparedStatement ack = connection.prepareStatement("SELECT 1 FROM ack_event(?, ?, ?, ?, ?)")) {
-                ack.setString(1, view);
-                ack.setString(2, batch.partition().deciderId());
-                ack.setLong(3, rows.getLast().offset());
-                ack.setString(4, batch.partition().decider());
-                ack.setLong(5, batch.lease());
-                ack.executeQuery().close();
-            }
+            run(
+                    connection,
+                    Routines.ackEvent(
+                            view,
+                            batch.partition().deciderId(),
+                            rows.getLast().offset(),
+                            batch.partition().decider(),
+                            batch.lease()));
             connection.commit();
         } catch (Exception failure) {
             rollbackQuietly(connection);
@@ -308,13 +332,14 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
         String error = String.valueOf(failure);
         try {
             if (batch.attempt() >= options.maxAttempts()) {
-                call(
+                run(
                         connection,
-                        "SELECT 1 FROM park_partition(?, ?, ?, ?, ?)",
-                        batch.partition().deciderId(),
-                        batch.partition().decider(),
-                        error,
-                        batch.lease());
+                        Routines.parkPartition(
+                                view,
+                                batch.partition().deciderId(),
+                                batch.partition().decider(),
+                                error,
+                                batch.lease()));
                 parked.incrementAndGet();
                 LOG.error(
                         "view {}: parked {} after {} attempts at offset {}",
@@ -326,14 +351,15 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
                 notify(() -> listener.parked(view, batch.partition(), batch.attempt(), failure));
             } else {
                 long delay = options.backoff(batch.attempt()).toMillis();
-                call(
+                run(
                         connection,
-                        "SELECT 1 FROM schedule_nack_event(?, ?, ?, ?, ?, ?)",
-                        batch.partition().deciderId(),
-                        delay,
-                        batch.partition().decider(),
-                        batch.lease(),
-                        error);
+                        Routines.scheduleNackEvent(
+                                view,
+                                batch.partition().deciderId(),
+                                delay,
+                                batch.partition().decider(),
+                                batch.lease(),
+                                error));
                 LOG.warn(
                         "view {}: attempt {} on {} failed, retrying in {} ms: {}",
                         view,
@@ -342,7 +368,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
                         delay,
                         error);
             }
-        } catch (SQLException e) {
+        } catch (DataAccessException e) {
             if (!isLeaseLost(e)) {
                 throw e;
             }
@@ -352,13 +378,15 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
 
     private void nack(Connection connection, Batch batch) {
         try {
-            call(
+            run(
                     connection,
-                    "SELECT 1 FROM nack_event(?, ?, ?, ?)",
-                    batch.partition().deciderId(),
-                    batch.partition().decider(),
-                    batch.lease());
-        } catch (SQLException e) {
+                    Routines.nackEvent(
+                            view,
+                            batch.partition().deciderId(),
+                            batch.partition().decider(),
+                            batch.lease(),
+                            null));
+        } catch (DataAccessException e) {
             LOG.warn(
                     "view {}: cannot release {} on shutdown (its lease will expire): {}",
                     view,
@@ -367,14 +395,14 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
         }
     }
 
-    private void call(Connection connection, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, view);
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 2, parameters[i]);
-            }
-            statement.executeQuery().close();
-        }
+    /** {@return jOOQ on {@code connection} as it is: it neither commits nor changes auto-commit} */
+    private static DSLContext dsl(Connection connection) {
+        return DSL.using(connection, SQLDialect.POSTGRES, SETTINGS);
+    }
+
+    /** Calls a set-returning function of the SQL API for its effect, in {@code connection}'s transaction. */
+    private static void run(Connection connection, Table<?> call) {
+        dsl(connection).selectOne().from(call).execute();
     }
 
     // ----------------------------------------------------------------------------------------------- notification
@@ -383,7 +411,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
         while (!closed.get()) {
             try (Connection connection = dataSource.getConnection();
                     Statement statement = connection.createStatement()) {
-                statement.execute("LISTEN " + CHANNEL);
+                statement.execute(LISTEN);
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 wake(); // whatever was appended while nobody listened
                 while (!closed.get()) {
@@ -457,14 +485,10 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
 
     @Override
     public long lag() {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement("SELECT view_lag(?)")) {
-            statement.setString(1, view);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        } catch (SQLException e) {
+        try (Connection connection = dataSource.getConnection()) {
+            Long lag = Routines.viewLag(dsl(connection).configuration(), view);
+            return lag == null ? 0 : lag;
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot read the lag of view " + view + ": " + e.getMessage(), e);
         }
     }
@@ -486,25 +510,25 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
 
     @Override
     public List<ParkedPartition> parked() {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT decider, decider_id, position, attempts, last_error, parked_at"
-                                + " FROM parked_partitions(?)")) {
-            statement.setString(1, view);
-            List<ParkedPartition> result = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    result.add(new ParkedPartition(
+        try (Connection connection = dataSource.getConnection()) {
+            ParkedPartitions parked = Routines.parkedPartitions(view);
+            return List.copyOf(dsl(connection)
+                    .select(
+                            parked.DECIDER,
+                            parked.DECIDER_ID,
+                            parked.POSITION,
+                            parked.ATTEMPTS,
+                            parked.LAST_ERROR,
+                            parked.PARKED_AT)
+                    .from(parked)
+                    .fetch(r -> new ParkedPartition(
                             view,
-                            new Partition(rows.getString(1), rows.getString(2)),
-                            rows.getLong(3),
-                            rows.getInt(4),
-                            rows.getString(5),
-                            rows.getObject(6, OffsetDateTime.class)));
-                }
-            }
-            return List.copyOf(result);
-        } catch (SQLException e) {
+                            new Partition(r.value1(), r.value2()),
+                            r.value3(),
+                            r.value4(),
+                            r.value5(),
+                            r.value6())));
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot list the parked partitions of " + view + ": " + e.getMessage(), e);
         }
     }
@@ -512,8 +536,8 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
     @Override
     public void release(Partition partition) {
         try (Connection connection = dataSource.getConnection()) {
-            call(connection, "SELECT 1 FROM release_partition(?, ?, ?)", partition.deciderId(), partition.decider());
-        } catch (SQLException e) {
+            run(connection, Routines.releasePartition(view, partition.deciderId(), partition.decider()));
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot release " + partition + " of " + view + ": " + e.getMessage(), e);
         }
         wake();
@@ -526,13 +550,14 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             try {
                 // states first, then positions: the order in which a worker's transaction takes them, so no deadlock
                 clearer.clear(connection);
-                call(connection, "SELECT 1 FROM reset_view(?)");
+                // NULL start: from the beginning of the log (reset_view's own default)
+                run(connection, Routines.resetView(view, null));
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
             }
-        } catch (SQLException e) {
+        } catch (SQLException | DataAccessException e) {
             throw new IllegalStateException("cannot rebuild view " + view + ": " + e.getMessage(), e);
         }
         wake();
