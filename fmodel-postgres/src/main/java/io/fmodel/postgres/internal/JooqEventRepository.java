@@ -15,12 +15,16 @@ import io.fmodel.postgres.internal.jooq.Routines;
 import io.fmodel.postgres.internal.jooq.Tables;
 import io.fmodel.postgres.internal.jooq.tables.AppendEvents;
 import io.fmodel.postgres.internal.jooq.tables.GetEvents;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
@@ -33,38 +37,110 @@ import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link PostgresEventRepository} through the generated jOOQ routines of {@code sql/}. Not an API: use
- * {@link PostgresEventRepository#of}.
+ * {@link PostgresEventRepository} on the SQL API of {@code sql/}: its statements are rendered once from the generated
+ * jOOQ routines and run as plain JDBC prepared statements. Not an API: use {@link PostgresEventRepository#of}.
  */
 public final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
 
+    // Rendered once from the generated routines, so that a renamed function or column still breaks the build, and
+    // executed as plain JDBC prepared statements: rendering and binding a jOOQ query on every call cost more Java CPU
+    // than decoding the history (docs/benchmarks.md, part 1).
+    private static final String FETCH_SQL;
+    private static final String APPEND_SQL;
+
+    static {
+        DSLContext render = DSL.using(SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
+        GetEvents events = Tables.GET_EVENTS.call((String) null, (String) null);
+        FETCH_SQL = render.render(render.select(
+                        events.EVENT,
+                        events.EVENT_ID,
+                        events.EVENT_VERSION,
+                        events.DATA,
+                        events.COMMAND_ID,
+                        events.OFFSET)
+                .from(events));
+        AppendEvents appended = Tables.APPEND_EVENTS.call(
+                (String[]) null,
+                (UUID[]) null,
+                (String) null,
+                (String) null,
+                (JSONB[]) null,
+                (UUID) null,
+                (UUID) null,
+                (Long[]) null,
+                (Boolean) null);
+        APPEND_SQL = render.render(render.select(
+                        appended.EVENT,
+                        appended.EVENT_ID,
+                        appended.EVENT_VERSION,
+                        appended.DATA,
+                        appended.COMMAND_ID,
+                        appended.OFFSET)
+                .from(appended));
+    }
+
+    private final DataSource dataSource;
     private final DSLContext dsl;
     private final EventTypes<E> eventTypes;
     private final Function<? super C, String> streamId;
     private final ObjectMapper objectMapper;
     private final Predicate<? super E> closes;
-    // one reader per stored type, one writer: looked up once, not per event
-    private final Map<EventTypes.Type, ObjectReader> readers = new ConcurrentHashMap<>();
-    private final ObjectWriter writer;
+    private final Codecs codecs;
+
+    /** One reader per stored (name, version) and one writer per class, looked up once, not per event. */
+    private record Codecs(Map<Class<?>, Encoding> encodings, Map<String, List<Decoding>> decodings) {
+
+        static Codecs of(EventTypes<?> eventTypes, ObjectMapper objectMapper) {
+            Map<Class<?>, Encoding> encodings = new HashMap<>();
+            Map<String, List<Decoding>> decodings = new HashMap<>();
+            for (EventTypes.Type type : eventTypes.types()) {
+                encodings.put(type.javaClass(), new Encoding(type, objectMapper.writerFor(type.javaClass())));
+                decodings
+                        .computeIfAbsent(type.name(), name -> new ArrayList<>())
+                        .add(new Decoding(type, objectMapper.readerFor(type.javaClass())));
+            }
+            return new Codecs(Map.copyOf(encodings), Map.copyOf(decodings));
+        }
+
+        @Nullable
+        Decoding decoding(String name, long version) {
+            List<Decoding> versions = decodings.get(name);
+            if (versions != null) {
+                for (Decoding decoding : versions) {
+                    if (decoding.type().version() == version) {
+                        return decoding;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
+    private record Encoding(EventTypes.Type type, ObjectWriter writer) {}
+
+    private record Decoding(EventTypes.Type type, ObjectReader reader) {}
 
     private JooqEventRepository(
+            DataSource dataSource,
             DSLContext dsl,
             EventTypes<E> eventTypes,
             Function<? super C, String> streamId,
             ObjectMapper objectMapper,
-            Predicate<? super E> closes) {
+            Predicate<? super E> closes,
+            Codecs codecs) {
+        this.dataSource = dataSource;
         this.dsl = dsl;
         this.eventTypes = eventTypes;
         this.streamId = streamId;
         this.objectMapper = objectMapper;
         this.closes = closes;
-        this.writer = objectMapper.writer();
+        this.codecs = codecs;
     }
 
     @Override
     public PostgresEventRepository<C, E> closingWith(Predicate<? super E> closes) {
         Objects.requireNonNull(closes, "closes");
-        return new JooqEventRepository<>(dsl, eventTypes, streamId, objectMapper, closes);
+        return new JooqEventRepository<>(dataSource, dsl, eventTypes, streamId, objectMapper, closes, codecs);
     }
 
     /**
@@ -85,7 +161,14 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 dataSource,
                 SQLDialect.POSTGRES,
                 new Settings().withExecuteLogging(false).withRenderSchema(false));
-        var repository = new JooqEventRepository<C, E>(dsl, eventTypes, streamId, objectMapper, event -> false);
+        var repository = new JooqEventRepository<C, E>(
+                dataSource,
+                dsl,
+                eventTypes,
+                streamId,
+                objectMapper,
+                event -> false,
+                Codecs.of(eventTypes, objectMapper));
         repository.registerEventTypes();
         return repository;
     }
@@ -115,20 +198,17 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     @Override
     public List<StoredEvent<E, UUID>> fetch(C command) {
         String id = streamIdOf(command);
-        List<Row> rows;
-        try {
-            GetEvents events = Tables.GET_EVENTS.call(id, eventTypes.decider());
-            // only the columns a stored event needs: parsing the others costs more than reading them
-            rows = dsl.select(
-                            events.EVENT,
-                            events.EVENT_ID,
-                            events.EVENT_VERSION,
-                            events.DATA,
-                            events.COMMAND_ID,
-                            events.OFFSET)
-                    .from(events)
-                    .fetch(r -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
-        } catch (DataAccessException e) {
+        List<Row> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(FETCH_SQL)) {
+            statement.setString(1, id);
+            statement.setString(2, eventTypes.decider());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(row(result));
+                }
+            }
+        } catch (SQLException e) {
             throw SqlErrors.map(e, stream(id), null);
         }
         return decode(id, rows);
@@ -147,52 +227,50 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         int n = events.size();
         String[] names = new String[n];
         UUID[] ids = new UUID[n];
-        JSONB[] data = new JSONB[n];
+        String[] data = new String[n];
         Long[] versions = new Long[n];
         for (int i = 0; i < n; i++) {
             E event = events.get(i);
             if (event == null) {
                 throw new MissingValueException(stream(id), "event " + i + " of " + n + " is null", null, null);
             }
-            EventTypes.Type type = eventTypes
-                    .typeOf(event.getClass())
-                    .orElseThrow(() -> new UnregisteredEventTypeException(
-                            stream(id),
-                            event.getClass().getName() + " is not registered in the EventTypes of decider "
-                                    + eventTypes.decider(),
-                            null,
-                            null));
+            Encoding encoding = codecs.encodings().get(event.getClass());
+            if (encoding == null) {
+                throw new UnregisteredEventTypeException(
+                        stream(id),
+                        event.getClass().getName() + " is not registered in the EventTypes of decider "
+                                + eventTypes.decider(),
+                        null,
+                        null);
+            }
             if (i < n - 1 && closes.test(event)) {
                 throw new IllegalArgumentException("event " + i + " of " + n + " closes stream " + stream(id)
                         + " but is not the last event of the decision: " + event);
             }
-            names[i] = type.name();
+            names[i] = encoding.type().name();
             ids[i] = Uuids.v7();
-            data[i] = encode(id, event);
-            versions[i] = type.version();
+            data[i] = encode(id, encoding, event);
+            versions[i] = encoding.type().version();
         }
-        List<Row> rows;
-        try {
-            AppendEvents appended = Tables.APPEND_EVENTS.call(
-                    names,
-                    ids,
-                    eventTypes.decider(),
-                    id,
-                    data,
-                    commandId,
-                    expectedVersion,
-                    versions,
-                    closes.test(events.getLast()));
-            rows = dsl.select(
-                            appended.EVENT,
-                            appended.EVENT_ID,
-                            appended.EVENT_VERSION,
-                            appended.DATA,
-                            appended.COMMAND_ID,
-                            appended.OFFSET)
-                    .from(appended)
-                    .fetch(r -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
-        } catch (DataAccessException e) {
+        List<Row> rows = new ArrayList<>(n);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(APPEND_SQL)) {
+            statement.setArray(1, connection.createArrayOf("text", names));
+            statement.setArray(2, connection.createArrayOf("uuid", ids));
+            statement.setString(3, eventTypes.decider());
+            statement.setString(4, id);
+            // text[], cast to jsonb[] by the statement: no array literal to escape on this side
+            statement.setArray(5, connection.createArrayOf("text", data));
+            statement.setObject(6, commandId);
+            statement.setObject(7, expectedVersion);
+            statement.setArray(8, connection.createArrayOf("int8", versions));
+            statement.setBoolean(9, closes.test(events.getLast()));
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(row(result));
+                }
+            }
+        } catch (SQLException e) {
             throw SqlErrors.map(e, stream(id), expectedVersion);
         }
         if (appendedAsSent(rows, ids)) {
@@ -207,7 +285,18 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     }
 
     /** The columns of an {@code events} row that a stored event needs. */
-    private record Row(String event, UUID eventId, long version, JSONB data, UUID commandId, long offset) {}
+    private record Row(String event, UUID eventId, long version, String data, UUID commandId, long offset) {}
+
+    /** Reads the row at the cursor of a result of {@link #FETCH_SQL} or {@link #APPEND_SQL}. */
+    private static Row row(ResultSet result) throws SQLException {
+        return new Row(
+                result.getString(1),
+                result.getObject(2, UUID.class),
+                result.getLong(3),
+                result.getString(4),
+                result.getObject(5, UUID.class),
+                result.getLong(6));
+    }
 
     private static boolean appendedAsSent(List<Row> rows, UUID[] ids) {
         if (rows.size() != ids.length) {
@@ -237,9 +326,9 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         return eventTypes.decider() + "/" + id;
     }
 
-    private JSONB encode(String id, E event) {
+    private String encode(String id, Encoding encoding, E event) {
         try {
-            return JSONB.valueOf(writer.writeValueAsString(event));
+            return encoding.writer().writeValueAsString(event);
         } catch (JacksonException e) {
             throw new EventEncodingException(
                     stream(id),
@@ -258,32 +347,31 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     }
 
     private StoredEvent<E, UUID> decode(String id, Row row) {
-        String stream = stream(id);
-        EventTypes.Type type = eventTypes
-                .typeOf(row.event(), row.version())
-                .orElseThrow(() -> new EventDecodingException(
-                        stream,
-                        row.offset(),
-                        row.event(),
-                        row.version(),
-                        "no class is registered for it in EventTypes",
-                        null));
-        Object event;
-        try {
-            event = readers.computeIfAbsent(type, t -> objectMapper.readerFor(t.javaClass()))
-                    .readValue(row.data().data());
-        } catch (JacksonException e) {
+        Decoding decoding = codecs.decoding(row.event(), row.version());
+        if (decoding == null) {
             throw new EventDecodingException(
-                    stream,
+                    stream(id),
                     row.offset(),
                     row.event(),
                     row.version(),
-                    "its JSON does not fit " + type.javaClass().getName() + ": " + e.getOriginalMessage(),
+                    "no class is registered for it in EventTypes",
+                    null);
+        }
+        Object event;
+        try {
+            event = decoding.reader().readValue(row.data());
+        } catch (JacksonException e) {
+            throw new EventDecodingException(
+                    stream(id),
+                    row.offset(),
+                    row.event(),
+                    row.version(),
+                    "its JSON does not fit " + decoding.type().javaClass().getName() + ": " + e.getOriginalMessage(),
                     e);
         }
         if (event == null) {
             throw new EventDecodingException(
-                    stream, row.offset(), row.event(), row.version(), "its JSON is null", null);
+                    stream(id), row.offset(), row.event(), row.version(), "its JSON is null", null);
         }
         return new StoredEvent<>(eventTypes.eventType().cast(event), row.eventId(), row.commandId());
     }
