@@ -18,9 +18,9 @@ final class ZonkyEmbeddedStore implements EmbeddedStore {
         EmbeddedPostgres postgres;
         try {
             postgres = EmbeddedPostgres.builder().start();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new EventStoreAccessException(
-                    "embedded", "cannot start embedded PostgreSQL: " + e.getMessage(), null, e);
+                    "embedded", "cannot start embedded PostgreSQL: " + e.getMessage() + rootHint(), null, e);
         }
         try {
             SchemaInstaller.install(postgres.getPostgresDatabase());
@@ -29,6 +29,14 @@ final class ZonkyEmbeddedStore implements EmbeddedStore {
             throw e;
         }
         return new ZonkyEmbeddedStore(postgres);
+    }
+
+    /** PostgreSQL's initdb and server refuse to run as root; say what to do instead of a bare process failure. */
+    private static String rootHint() {
+        return "root".equals(System.getProperty("user.name"))
+                ? " (PostgreSQL refuses to run as root: run the JVM in a user namespace, `unshare -U java ...`,"
+                        + " as ./mvnw does, or as another user)"
+                : "";
     }
 
     @Override
