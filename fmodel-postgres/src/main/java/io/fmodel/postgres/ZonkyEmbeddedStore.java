@@ -34,8 +34,8 @@ final class ZonkyEmbeddedStore implements EmbeddedStore {
     /** PostgreSQL's initdb and server refuse to run as root; say what to do instead of a bare process failure. */
     private static String rootHint() {
         return "root".equals(System.getProperty("user.name"))
-                ? " (PostgreSQL refuses to run as root: run the JVM in a user namespace, `unshare -U java ...`,"
-                        + " as ./mvnw does, or as another user)"
+                ? " (PostgreSQL refuses to run as root: as root, embedded PostgreSQL needs `unshare` (util-linux)"
+                        + " with user namespaces enabled, or run as another user)"
                 : "";
     }
 
