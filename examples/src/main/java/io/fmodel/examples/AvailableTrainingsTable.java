@@ -5,12 +5,9 @@ import io.fmodel.examples.training.AvailableTrainings.Row;
 import io.fmodel.examples.training.TrainingEvent;
 import io.fmodel.postgres.TransactionalViewStore;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,7 +41,7 @@ final class AvailableTrainingsTable implements TransactionalViewStore<AvailableT
         if (trainee.isEmpty()) {
             return Optional.empty();
         }
-        lockTrainee(transaction, TABLE, trainee.get());
+        TraineeRows.lock(transaction, TABLE, trainee.get());
         return Optional.of(new AvailableTrainings(rowsOf(transaction, trainee.get())));
     }
 
@@ -54,46 +51,25 @@ final class AvailableTrainingsTable implements TransactionalViewStore<AvailableT
         if (trainee.isEmpty()) {
             return;
         }
-        try (PreparedStatement delete = transaction.prepareStatement("DELETE FROM " + TABLE + " WHERE trainee_id = ?");
-                PreparedStatement insert = transaction.prepareStatement("INSERT INTO " + TABLE
-                        + " (trainee_id, position, training_id, course_id, due_date) VALUES (?, ?, ?, ?, ?)")) {
-            delete.setString(1, trainee.get());
-            delete.executeUpdate();
-            List<Row> rows = state.of(trainee.get());
-            for (int i = 0; i < rows.size(); i++) {
-                Row row = rows.get(i);
-                insert.setString(1, row.traineeId());
-                insert.setInt(2, i);
-                insert.setObject(3, row.trainingId());
-                insert.setString(4, row.courseId());
-                insert.setObject(5, row.dueDate());
-                insert.addBatch();
-            }
-            if (!rows.isEmpty()) {
-                insert.executeBatch();
-            }
-        }
+        TraineeRows.replace(
+                transaction,
+                TABLE,
+                trainee.get(),
+                "INSERT INTO " + TABLE
+                        + " (trainee_id, position, training_id, course_id, due_date) VALUES (?, ?, ?, ?, ?)",
+                state.of(trainee.get()),
+                (insert, row, position) -> {
+                    insert.setString(1, row.traineeId());
+                    insert.setInt(2, position);
+                    insert.setObject(3, row.trainingId());
+                    insert.setString(4, row.courseId());
+                    insert.setObject(5, row.dueDate());
+                });
     }
 
     @Override
     public void clear(Connection transaction) throws SQLException {
-        try (Statement statement = transaction.createStatement()) {
-            statement.execute("DELETE FROM " + TABLE);
-        }
-    }
-
-    /**
-     * Serializes the updates of one trainee's rows until the transaction ends. Partitions are streams (trainings), and
-     * a trainee has several, so two workers may update one trainee's rows at once; without this lock the second would
-     * overwrite the first's rows with a state computed from rows it read before the first committed.
-     */
-    static void lockTrainee(Connection transaction, String table, String trainee) throws SQLException {
-        try (PreparedStatement lock =
-                transaction.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
-            lock.setString(1, table);
-            lock.setString(2, trainee);
-            lock.executeQuery().close();
-        }
+        TraineeRows.clear(transaction, TABLE);
     }
 
     /** {@return every row of the table, by trainee then position} */
@@ -114,21 +90,14 @@ final class AvailableTrainingsTable implements TransactionalViewStore<AvailableT
     }
 
     private static List<Row> query(Connection connection, String sql, @Nullable String trainee) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            if (trainee != null) {
-                select.setString(1, trainee);
-            }
-            List<Row> rows = new ArrayList<>();
-            try (ResultSet result = select.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new Row(
-                            result.getObject(1, UUID.class),
-                            result.getString(2),
-                            result.getString(3),
-                            result.getObject(4, LocalDate.class)));
-                }
-            }
-            return rows;
-        }
+        return TraineeRows.query(
+                connection,
+                sql,
+                trainee,
+                result -> new Row(
+                        result.getObject(1, UUID.class),
+                        result.getString(2),
+                        result.getString(3),
+                        result.getObject(4, LocalDate.class)));
     }
 }

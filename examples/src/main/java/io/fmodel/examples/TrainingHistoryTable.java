@@ -5,11 +5,8 @@ import io.fmodel.examples.training.TrainingHistory;
 import io.fmodel.examples.training.TrainingHistory.Row;
 import io.fmodel.postgres.TransactionalViewStore;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,7 +35,7 @@ final class TrainingHistoryTable implements TransactionalViewStore<TrainingHisto
         if (trainee.isEmpty()) {
             return Optional.empty();
         }
-        AvailableTrainingsTable.lockTrainee(transaction, TABLE, trainee.get());
+        TraineeRows.lock(transaction, TABLE, trainee.get());
         return Optional.of(new TrainingHistory(rowsOf(transaction, trainee.get())));
     }
 
@@ -52,30 +49,23 @@ final class TrainingHistoryTable implements TransactionalViewStore<TrainingHisto
         if (rows.equals(rowsOf(transaction, trainee.get()))) {
             return; // most events (registrations, cancellations) leave a history unchanged
         }
-        try (PreparedStatement delete = transaction.prepareStatement("DELETE FROM " + TABLE + " WHERE trainee_id = ?");
-                PreparedStatement insert = transaction.prepareStatement("INSERT INTO " + TABLE
-                        + " (trainee_id, position, training_id, course_id) VALUES (?, ?, ?, ?)")) {
-            delete.setString(1, trainee.get());
-            delete.executeUpdate();
-            for (int i = 0; i < rows.size(); i++) {
-                Row row = rows.get(i);
-                insert.setString(1, row.traineeId());
-                insert.setInt(2, i);
-                insert.setObject(3, row.trainingId());
-                insert.setString(4, row.courseId());
-                insert.addBatch();
-            }
-            if (!rows.isEmpty()) {
-                insert.executeBatch();
-            }
-        }
+        TraineeRows.replace(
+                transaction,
+                TABLE,
+                trainee.get(),
+                "INSERT INTO " + TABLE + " (trainee_id, position, training_id, course_id) VALUES (?, ?, ?, ?)",
+                rows,
+                (insert, row, position) -> {
+                    insert.setString(1, row.traineeId());
+                    insert.setInt(2, position);
+                    insert.setObject(3, row.trainingId());
+                    insert.setString(4, row.courseId());
+                });
     }
 
     @Override
     public void clear(Connection transaction) throws SQLException {
-        try (Statement statement = transaction.createStatement()) {
-            statement.execute("DELETE FROM " + TABLE);
-        }
+        TraineeRows.clear(transaction, TABLE);
     }
 
     /** {@return every row of the table, by trainee then position} */
@@ -95,17 +85,10 @@ final class TrainingHistoryTable implements TransactionalViewStore<TrainingHisto
     }
 
     private static List<Row> query(Connection connection, String sql, @Nullable String trainee) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            if (trainee != null) {
-                select.setString(1, trainee);
-            }
-            List<Row> rows = new ArrayList<>();
-            try (ResultSet result = select.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new Row(result.getObject(1, UUID.class), result.getString(2), result.getString(3)));
-                }
-            }
-            return rows;
-        }
+        return TraineeRows.query(
+                connection,
+                sql,
+                trainee,
+                result -> new Row(result.getObject(1, UUID.class), result.getString(2), result.getString(3)));
     }
 }

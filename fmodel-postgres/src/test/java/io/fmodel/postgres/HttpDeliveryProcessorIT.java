@@ -1,5 +1,6 @@
 package io.fmodel.postgres;
 
+import static io.fmodel.postgres.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -402,42 +401,8 @@ class HttpDeliveryProcessorIT {
     }
 
     private void append(String stream, int from, int to) throws SQLException {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM append_events("
-                        + "ARRAY(SELECT 'Numbered' FROM generate_series(?, ?)),"
-                        + " ARRAY(SELECT gen_random_uuid() FROM generate_series(?, ?)), 'decider1', ?,"
-                        + " ARRAY(SELECT jsonb_build_object('stream', ?::text, 'n', i) FROM generate_series(?, ?) i),"
-                        + " gen_random_uuid(),"
-                        + " (SELECT last_event_id FROM streams WHERE decider = 'decider1' AND decider_id = ?),"
-                        + " ARRAY(SELECT 1::bigint FROM generate_series(?, ?)))")) {
-            int p = 1;
-            ps.setInt(p++, from);
-            ps.setInt(p++, to);
-            ps.setInt(p++, from);
-            ps.setInt(p++, to);
-            ps.setString(p++, stream);
-            ps.setString(p++, stream);
-            ps.setInt(p++, from);
-            ps.setInt(p++, to);
-            ps.setString(p++, stream);
-            ps.setInt(p++, from);
-            ps.setInt(p, to);
-            ps.execute();
-        }
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UncheckedIOException(new IOException(e));
-            }
+        try (Connection c = db.getConnection()) {
+            NumberedEvents.append(c, stream, from, to);
         }
     }
 }

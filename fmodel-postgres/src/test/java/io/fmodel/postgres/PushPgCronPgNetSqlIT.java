@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,8 +88,8 @@ class PushPgCronPgNetSqlIT {
                 Statement s = c.createStatement()) {
             s.execute("SELECT * FROM register_decider_event('decider1', 'Numbered', '', 1)");
             s.execute("SELECT * FROM register_view('pushed', NULL, 300, 1, 'https://example.com/hook')");
-            append(c, "a", 1, 2);
-            append(c, "b", 1, 1);
+            NumberedEvents.append(c, "a", 1, 2);
+            NumberedEvents.append(c, "b", 1, 1);
             s.execute("SELECT schedule_push('pushed', '" + SECRET + "', '5 seconds', 3)");
             try (ResultSet rows = s.executeQuery("SELECT jobname, schedule, command FROM cron.job")) {
                 assertThat(rows.next()).isTrue();
@@ -197,27 +196,5 @@ class PushPgCronPgNetSqlIT {
     private static void respond(Statement s, long id, int status, String body) throws SQLException {
         s.execute("INSERT INTO net._http_response (id, status_code, content, timed_out) VALUES (" + id + ", " + status
                 + ", '" + body + "', false)");
-    }
-
-    private static void append(Connection c, String stream, int from, int to) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM append_events("
-                + "ARRAY(SELECT 'Numbered' FROM generate_series(?, ?)),"
-                + " ARRAY(SELECT gen_random_uuid() FROM generate_series(?, ?)), 'decider1', ?,"
-                + " ARRAY(SELECT jsonb_build_object('stream', ?::text, 'n', i) FROM generate_series(?, ?) i),"
-                + " ?, NULL, ARRAY(SELECT 1::bigint FROM generate_series(?, ?)))")) {
-            int p = 1;
-            ps.setInt(p++, from);
-            ps.setInt(p++, to);
-            ps.setInt(p++, from);
-            ps.setInt(p++, to);
-            ps.setString(p++, stream);
-            ps.setString(p++, stream);
-            ps.setInt(p++, from);
-            ps.setInt(p++, to);
-            ps.setObject(p++, UUID.randomUUID());
-            ps.setInt(p++, from);
-            ps.setInt(p, to);
-            ps.execute();
-        }
     }
 }

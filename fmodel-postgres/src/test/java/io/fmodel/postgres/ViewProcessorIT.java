@@ -1,5 +1,7 @@
 package io.fmodel.postgres;
 
+import static io.fmodel.postgres.Await.await;
+import static io.fmodel.postgres.Await.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -492,27 +493,8 @@ class ViewProcessorIT {
     }
 
     private void append(String stream, int from, int to) throws SQLException {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM append_events("
-                        + "ARRAY(SELECT 'Numbered' FROM generate_series(?, ?)),"
-                        + " ARRAY(SELECT gen_random_uuid() FROM generate_series(?, ?)), 'decider1', ?,"
-                        + " ARRAY(SELECT jsonb_build_object('stream', ?::text, 'n', i) FROM generate_series(?, ?) i),"
-                        + " gen_random_uuid(),"
-                        + " (SELECT last_event_id FROM streams WHERE decider = 'decider1' AND decider_id = ?),"
-                        + " ARRAY(SELECT 1::bigint FROM generate_series(?, ?)))")) {
-            int p = 1;
-            ps.setInt(p++, from);
-            ps.setInt(p++, to);
-            ps.setInt(p++, from);
-            ps.setInt(p++, to);
-            ps.setString(p++, stream);
-            ps.setString(p++, stream);
-            ps.setInt(p++, from);
-            ps.setInt(p++, to);
-            ps.setString(p++, stream);
-            ps.setInt(p++, from);
-            ps.setInt(p, to);
-            ps.execute();
+        try (Connection c = db.getConnection()) {
+            NumberedEvents.append(c, stream, from, to);
         }
     }
 
@@ -536,24 +518,5 @@ class ViewProcessorIT {
             throw new IllegalStateException(e);
         }
         return states;
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            sleep(10);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -8,12 +8,9 @@ import io.fmodel.examples.training.AvailableTrainings.Row;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCancelled;
 import io.fmodel.examples.training.TrainingEvent.RegistrationCreated;
 import io.fmodel.examples.training.TrainingEvent.TrainingCompleted;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class AvailableTrainingsProperties {
@@ -38,23 +35,13 @@ class AvailableTrainingsProperties {
     void the_view_stored_per_trainee_equals_the_trainees_rows_of_the_view_of_everyone() {
         qt().forAll(histories()).checkAssert(history -> {
             var everyone = replay(history);
-            Map<String, List<TrainingEvent>> byTrainee = history.stream()
-                    .filter(event -> TrainingEvent.traineeOf(event).isPresent())
-                    .collect(Collectors.groupingBy(
-                            event -> TrainingEvent.traineeOf(event).orElseThrow(),
-                            Collectors.toCollection(ArrayList::new)));
-
-            byTrainee.forEach(
-                    (trainee, events) -> assertThat(replay(events).trainings()).isEqualTo(everyone.of(trainee)));
+            TraineeReplays.byTrainee(history)
+                    .forEach((trainee, events) ->
+                            assertThat(replay(events).trainings()).isEqualTo(everyone.of(trainee)));
         });
     }
 
     private static AvailableTrainings replay(List<TrainingEvent> events) {
-        var view = AvailableTrainings.view();
-        var state = view.initialState();
-        for (var event : events) {
-            state = view.evolve(state, event);
-        }
-        return state;
+        return TraineeReplays.replay(AvailableTrainings.view(), events);
     }
 }

@@ -1,0 +1,31 @@
+package io.fmodel.postgres;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Polling for the processor ITs: wait until a condition holds, or fail the test. */
+final class Await {
+
+    private Await() {}
+
+    /** Polls {@code condition} every 10 ms; throws an {@link AssertionError} once {@code timeout} has passed. */
+    static void await(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            sleep(10);
+        }
+    }
+
+    /** {@link Thread#sleep(long)} that restores the interrupt flag and rethrows unchecked. */
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

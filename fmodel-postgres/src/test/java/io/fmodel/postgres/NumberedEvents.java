@@ -1,0 +1,39 @@
+package io.fmodel.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Appends {@code Numbered} events of decider {@code decider1} straight through {@code append_events}, as the SQL
+ * and processor ITs need them: data {@code {"stream": stream, "n": i}}, version 1, chained to the stream's last event.
+ */
+final class NumberedEvents {
+
+    private NumberedEvents() {}
+
+    /** Appends events {@code from..to} (inclusive) to {@code stream} in one call, under a fresh command id. */
+    static void append(Connection c, String stream, int from, int to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM append_events("
+                + "ARRAY(SELECT 'Numbered' FROM generate_series(?, ?)),"
+                + " ARRAY(SELECT gen_random_uuid() FROM generate_series(?, ?)), 'decider1', ?,"
+                + " ARRAY(SELECT jsonb_build_object('stream', ?::text, 'n', i) FROM generate_series(?, ?) i),"
+                + " gen_random_uuid(),"
+                + " (SELECT last_event_id FROM streams WHERE decider = 'decider1' AND decider_id = ?),"
+                + " ARRAY(SELECT 1::bigint FROM generate_series(?, ?)))")) {
+            int p = 1;
+            ps.setInt(p++, from);
+            ps.setInt(p++, to);
+            ps.setInt(p++, from);
+            ps.setInt(p++, to);
+            ps.setString(p++, stream);
+            ps.setString(p++, stream);
+            ps.setInt(p++, from);
+            ps.setInt(p++, to);
+            ps.setString(p++, stream);
+            ps.setInt(p++, from);
+            ps.setInt(p, to);
+            ps.execute();
+        }
+    }
+}
