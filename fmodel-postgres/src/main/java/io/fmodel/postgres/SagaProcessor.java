@@ -55,8 +55,6 @@ public interface SagaProcessor extends StreamProcessor {
                 new EventDecoder<>(eventTypes, Json.defaultMapper()),
                 options,
                 listener,
-                connection -> {},
-                transaction -> {},
                 (transaction, delivery) -> {
                     List<? extends A> commands = saga.react(delivery.event());
                     for (int i = 0; i < commands.size(); i++) {

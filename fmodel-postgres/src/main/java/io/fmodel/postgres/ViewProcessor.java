@@ -91,8 +91,6 @@ public interface ViewProcessor extends StreamProcessor {
                 new EventDecoder<>(eventTypes, Json.defaultMapper()),
                 options,
                 listener,
-                connection -> {},
-                transaction -> {},
                 (transaction, delivery) -> handler.accept(delivery.event()));
     }
 }

@@ -102,6 +102,17 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
         this.consumer = new ViewConsumer(dataSource, view, "fmodel:" + view, options.pollInterval(), listener, LOG);
     }
 
+    /** {@return a started runner whose handler keeps no state in the database: nothing to install or clear} */
+    public static <E> StreamRunner<E> start(
+            DataSource dataSource,
+            String view,
+            EventDecoder<E> decoder,
+            StreamingOptions options,
+            ProcessorListener listener,
+            Handler<E> handler) {
+        return start(dataSource, view, decoder, options, listener, connection -> {}, transaction -> {}, handler);
+    }
+
     /** {@return a runner that registered the view, installed what the handler needs, and started its threads} */
     public static <E> StreamRunner<E> start(
             DataSource dataSource,
