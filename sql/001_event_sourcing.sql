@@ -74,9 +74,6 @@ CREATE TABLE IF NOT EXISTS events
 );
 -- get_events: one stream in log order (decider filters the few rows of one decider_id)
 CREATE INDEX IF NOT EXISTS events_stream_idx ON events ("decider_id", "offset");
--- idempotent commands: the events a command already produced in a stream (all three columns, so that no cached
--- generic plan prefers events_stream_idx, whose cost grows with the stream)
-CREATE INDEX IF NOT EXISTS events_command_idx ON events ("command_id", "decider_id", "decider");
 
 -- One row per stream: its head. Written only by the append path (insert_event), in the appending transaction.
 -- Optimistic locking is a conditional write of this row (O(1), independent of the stream's length), and the
@@ -99,6 +96,21 @@ CREATE TABLE IF NOT EXISTS streams
     "created_at"      TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
     "updated_at"      TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
     PRIMARY KEY ("decider_id", "decider")
+);
+
+-- One row per (command, stream) that appended events: idempotent commands. A retried command is recognised by a lookup
+-- of this primary key, whose plan is an index probe whatever the statistics say (a lookup by command_id in events
+-- needed a plan made per call, EXECUTE, costing more than the rest of the append; docs/adr/0006), and its events are
+-- read back from the offsets recorded here. Written only by the append path, in the appending transaction.
+CREATE TABLE IF NOT EXISTS stream_commands
+(
+    "command_id"   UUID   NOT NULL,
+    "decider_id"   TEXT   NOT NULL,
+    "decider"      TEXT   NOT NULL,
+    -- offsets of the first and the last event the command appended to the stream
+    "first_offset" BIGINT NOT NULL,
+    "last_offset"  BIGINT NOT NULL,
+    PRIMARY KEY ("command_id", "decider_id", "decider")
 );
 
 -- Append-only: UPDATE, DELETE and TRUNCATE raise (the seed's rules silently did nothing, and missed TRUNCATE).
@@ -161,8 +173,9 @@ END;
 $$;
 
 -- Not an API function (no idempotency check; called by append_event and append_events): checks and appends one
--- event under optimistic locking, and moves the stream head. Its cost does not depend on the stream's length:
--- index lookups on deciders and streams, one conditional write of the head row, one INSERT.
+-- event under optimistic locking, moves the stream head and records the event's command in stream_commands. Its cost
+-- does not depend on the stream's length: index lookups on deciders and streams, one conditional write of the head
+-- row, one INSERT into events, one upsert of the command's row.
 CREATE OR REPLACE FUNCTION insert_event(v_event TEXT, v_event_id UUID, v_decider TEXT, v_decider_id TEXT,
                                         v_data JSONB, v_command_id UUID, v_previous_id UUID, v_event_version BIGINT,
                                         v_final BOOLEAN)
@@ -195,7 +208,7 @@ BEGIN
     -- pg_current_snapshot(): event streaming (002) relies on it to tell a hole that may still commit from one that
     -- never will.
     PERFORM pg_current_xact_id();
-    v_offset := nextval(pg_get_serial_sequence('events', 'offset'));
+    v_offset := nextval('events_offset_seq');
 
     IF v_previous_id IS NULL THEN
         -- First event: whoever inserts the head wins; a concurrent first append waits for the winner's commit, then
@@ -253,7 +266,28 @@ BEGIN
         VALUES (v_event, v_event_id, v_event_version, v_decider, v_decider_id, v_data, v_command_id, v_previous_id,
                 v_final, v_offset)
         RETURNING *;
+    -- The head serialises the writers of a stream, so no other transaction can be between the lookup of the
+    -- command (in the callers) and this write for the same stream.
+    INSERT INTO stream_commands ("command_id", "decider_id", "decider", "first_offset", "last_offset")
+    VALUES (v_command_id, v_decider_id, v_decider, v_offset, v_offset)
+    ON CONFLICT ("command_id", "decider_id", "decider") DO UPDATE SET "last_offset" = excluded."last_offset";
 END;
+$$;
+
+-- Not an API function: the events a command appended to a stream, oldest first (the replay of an idempotent
+-- command), read by offset range from the stream's index.
+CREATE OR REPLACE FUNCTION command_events(v_command stream_commands)
+    RETURNS SETOF events
+    LANGUAGE sql
+    STABLE AS
+$$
+SELECT *
+FROM events
+WHERE "decider_id" = v_command."decider_id"
+  AND "decider" = v_command."decider"
+  AND "offset" BETWEEN v_command."first_offset" AND v_command."last_offset"
+  AND "command_id" = v_command."command_id"
+ORDER BY "offset";
 $$;
 
 -- API: append one event to the stream (v_decider, v_decider_id), under optimistic locking.
@@ -274,7 +308,7 @@ CREATE OR REPLACE FUNCTION append_event(v_event TEXT, v_event_id UUID, v_decider
     LANGUAGE plpgsql AS
 $$
 DECLARE
-    v_replay BOOLEAN;
+    v_command stream_commands%ROWTYPE;
 BEGIN
     -- Continuing the batch of the command that wrote the head needs no lookup; anything else checks the command.
     PERFORM
@@ -284,18 +318,19 @@ BEGIN
       AND "last_event_id" = v_previous_id
       AND "last_command_id" = v_command_id;
     IF NOT FOUND THEN
-        -- The command lookups are planned for the actual values (EXECUTE): a cached generic plan may estimate a
-        -- command to have as many events as the average one and scan the stream or the table instead of using
-        -- events_command_idx, a cost that grows with the stream.
-        EXECUTE 'SELECT EXISTS (SELECT 1 FROM events WHERE "command_id" = $1 AND "decider_id" = $2 AND "decider" = $3)
-                    AND ($4 IS NULL OR NOT EXISTS (SELECT 1 FROM events WHERE "event_id" = $4 AND "command_id" = $1
-                                                    AND "decider_id" = $2 AND "decider" = $3))'
-            INTO v_replay
-            USING v_command_id, v_decider_id, v_decider, v_previous_id;
-        IF v_replay THEN
-            RETURN QUERY EXECUTE 'SELECT * FROM events WHERE "command_id" = $1 AND "decider_id" = $2 AND "decider" = $3
-                                  ORDER BY "offset"'
-                USING v_command_id, v_decider_id, v_decider;
+        SELECT *
+        INTO v_command
+        FROM stream_commands
+        WHERE "command_id" = v_command_id
+          AND "decider_id" = v_decider_id
+          AND "decider" = v_decider;
+        IF FOUND AND NOT EXISTS (SELECT
+                                 FROM events
+                                 WHERE "event_id" = v_previous_id
+                                   AND "command_id" = v_command_id
+                                   AND "decider_id" = v_decider_id
+                                   AND "decider" = v_decider) THEN
+            RETURN QUERY SELECT * FROM command_events(v_command);
             RETURN;
         END IF;
     END IF;
@@ -323,17 +358,21 @@ $$
 DECLARE
     v_n        INT := cardinality(v_event_ids);
     v_previous UUID := v_previous_id;
+    v_command  stream_commands%ROWTYPE;
 BEGIN
     IF v_events IS NULL OR v_event_ids IS NULL OR v_data IS NULL OR v_event_versions IS NULL
         OR cardinality(v_events) <> v_n OR cardinality(v_data) <> v_n OR cardinality(v_event_versions) <> v_n THEN
         RAISE EXCEPTION 'append_events: events, event_ids, data and event_versions must be non-null arrays of one length'
             USING ERRCODE = 'ES005';
     END IF;
-    -- planned for the actual values, see append_event
-    RETURN QUERY EXECUTE 'SELECT * FROM events WHERE "command_id" = $1 AND "decider_id" = $2 AND "decider" = $3
-                          ORDER BY "offset"'
-        USING v_command_id, v_decider_id, v_decider;
+    SELECT *
+    INTO v_command
+    FROM stream_commands
+    WHERE "command_id" = v_command_id
+      AND "decider_id" = v_decider_id
+      AND "decider" = v_decider;
     IF FOUND THEN
+        RETURN QUERY SELECT * FROM command_events(v_command);
         RETURN;
     END IF;
     FOR i IN 1 .. v_n

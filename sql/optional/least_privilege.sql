@@ -12,8 +12,8 @@
 --   * creates the group role fmodel_app (NOLOGIN) if missing; grant it to the application's login users:
 --         CREATE ROLE billing_service LOGIN PASSWORD '...' IN ROLE fmodel_app;
 --   * fmodel_app may USE the schema, SELECT every table, EXECUTE the API functions; nothing else. In particular it
---     cannot INSERT, UPDATE, DELETE or TRUNCATE events, streams, deciders, views or view_positions, cannot call the
---     internal helpers (insert_event, held_position, ...), and cannot use the events' offset sequence.
+--     cannot INSERT, UPDATE, DELETE or TRUNCATE events, streams, stream_commands, deciders, views or view_positions,
+--     cannot call the internal helpers (insert_event, held_position, ...), and cannot use the events' offset sequence.
 --   * the API functions become SECURITY DEFINER (they run as their owner, who can write the tables) with a FIXED
 --     search_path = <schema>, pg_temp: pg_temp last, so a caller's temporary table or function cannot stand in for
 --     one of the store (a plain function would resolve events to pg_temp.events first).
@@ -35,9 +35,10 @@ $least_privilege$
             'ack_event', 'schedule_nack_event', 'nack_event', 'park_partition', 'release_partition',
             'parked_partitions', 'view_lag'];
         -- internal: called only by the API functions (as their owner) and by triggers
-        v_internal TEXT[] := ARRAY ['insert_event', 'held_position', 'view_start_offset', 'reject_change',
-            'notify_events_appended'];
-        v_tables   TEXT[] := ARRAY ['schema_version', 'deciders', 'events', 'streams', 'views', 'view_positions'];
+        v_internal TEXT[] := ARRAY ['insert_event', 'command_events', 'held_position', 'view_start_offset',
+            'reject_change', 'notify_events_appended'];
+        v_tables   TEXT[] := ARRAY ['schema_version', 'deciders', 'events', 'streams', 'stream_commands', 'views',
+            'view_positions'];
     BEGIN
         IF v_schema IS NULL OR to_regclass(format('%I.events', v_schema)) IS NULL
             OR to_regclass(format('%I.view_positions', v_schema)) IS NULL THEN

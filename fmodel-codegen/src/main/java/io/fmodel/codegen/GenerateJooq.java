@@ -85,7 +85,7 @@ public final class GenerateJooq {
                                 // database can hold several event stores in several schemas.
                                 .withOutputSchemaToDefault(true)
                                 .withIncludes(".*")
-                                .withExcludes("reject_change|insert_event"))
+                                .withExcludes("reject_change|insert_event|command_events"))
                         .withGenerate(new Generate()
                                 .withGeneratedAnnotation(false)
                                 .withDeprecated(false)

@@ -194,6 +194,7 @@ class LeastPrivilegeIT {
                         .isEqualTo("search_path=" + database.schema() + ", pg_temp");
                 boolean internal = List.of(
                                 "insert_event",
+                                "command_events",
                                 "held_position",
                                 "view_start_offset",
                                 "reject_change",
