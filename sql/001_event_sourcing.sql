@@ -98,18 +98,20 @@ CREATE TABLE IF NOT EXISTS streams
     PRIMARY KEY ("decider_id", "decider")
 );
 
--- One row per (command, stream) that appended events: idempotent commands. A retried command is recognised by a lookup
--- of this primary key, whose plan is an index probe whatever the statistics say (a lookup by command_id in events
--- needed a plan made per call, EXECUTE, costing more than the rest of the append; docs/adr/0006), and its events are
--- read back from the offsets recorded here. Written only by the append path, in the appending transaction.
+-- One row per (command, stream) that appended events: idempotent commands. The append path inserts the command's row
+-- first (INSERT ... ON CONFLICT DO NOTHING): inserted means a new command, not inserted means a replay. That check goes
+-- through the primary key's index by construction, whatever plan a cached statement would have chosen (docs/adr/0006).
+-- A replay reads the command's events back by the offsets recorded here. Written only by the append path, in the
+-- appending transaction.
 CREATE TABLE IF NOT EXISTS stream_commands
 (
     "command_id"   UUID   NOT NULL,
     "decider_id"   TEXT   NOT NULL,
     "decider"      TEXT   NOT NULL,
-    -- offsets of the first and the last event the command appended to the stream
-    "first_offset" BIGINT NOT NULL,
-    "last_offset"  BIGINT NOT NULL,
+    -- offsets of the first and the last event the command appended to the stream (NULL only inside the appending
+    -- transaction, before its first event)
+    "first_offset" BIGINT,
+    "last_offset"  BIGINT,
     PRIMARY KEY ("command_id", "decider_id", "decider")
 );
 
@@ -173,9 +175,9 @@ END;
 $$;
 
 -- Not an API function (no idempotency check; called by append_event and append_events): checks and appends one
--- event under optimistic locking, moves the stream head and records the event's command in stream_commands. Its cost
--- does not depend on the stream's length: index lookups on deciders and streams, one conditional write of the head
--- row, one INSERT into events, one upsert of the command's row.
+-- event under optimistic locking, moves the stream head and records the event's offset in its command's row. Its cost
+-- does not depend on the stream's length: one lookup in deciders, one conditional upsert of the head row, one INSERT
+-- into events, one upsert of the command's row.
 CREATE OR REPLACE FUNCTION insert_event(v_event TEXT, v_event_id UUID, v_decider TEXT, v_decider_id TEXT,
                                         v_data JSONB, v_command_id UUID, v_previous_id UUID, v_event_version BIGINT,
                                         v_final BOOLEAN)
@@ -183,8 +185,11 @@ CREATE OR REPLACE FUNCTION insert_event(v_event TEXT, v_event_id UUID, v_decider
     LANGUAGE plpgsql AS
 $$
 DECLARE
-    v_head   streams%ROWTYPE;
-    v_offset BIGINT;
+    v_offset         BIGINT;
+    v_length         BIGINT;
+    v_head_event_id  UUID;
+    v_head_final     BOOLEAN;
+    v_previous_known BOOLEAN;
 BEGIN
     IF v_event IS NULL OR v_event_id IS NULL OR v_decider IS NULL OR v_decider_id IS NULL OR v_data IS NULL
         OR v_command_id IS NULL OR v_event_version IS NULL OR v_final IS NULL THEN
@@ -210,55 +215,48 @@ BEGIN
     PERFORM pg_current_xact_id();
     v_offset := nextval('events_offset_seq');
 
-    IF v_previous_id IS NULL THEN
-        -- First event: whoever inserts the head wins; a concurrent first append waits for the winner's commit, then
-        -- inserts nothing and fails as a conflict (the seed let both commit).
-        INSERT INTO streams ("decider_id", "decider", "last_event_id", "last_offset", "last_command_id", "final")
-        VALUES (v_decider_id, v_decider, v_event_id, v_offset, v_command_id, v_final)
-        ON CONFLICT DO NOTHING;
-        IF NOT FOUND THEN
-            SELECT * INTO v_head FROM streams WHERE "decider_id" = v_decider_id AND "decider" = v_decider;
-            IF v_head.final THEN
-                RAISE EXCEPTION 'stream (%, %) is final: it was closed by event %', v_decider, v_decider_id,
-                    v_head.last_event_id USING ERRCODE = 'ES004';
-            END IF;
-            RAISE EXCEPTION 'concurrency conflict on stream (%, %): previous_id is NULL but the stream already has events (last event %)',
-                v_decider, v_decider_id, v_head.last_event_id USING ERRCODE = 'ES001';
-        END IF;
-    ELSE
-        -- Next event: move the head only if it is still where the client saw it. A concurrent writer holding the row
-        -- makes this wait; once it commits, the condition is re-checked against its new head and fails.
-        UPDATE streams
-        SET "last_event_id"   = v_event_id,
-            "last_offset"     = v_offset,
-            "last_command_id" = v_command_id,
-            "length"          = "length" + 1,
-            "final"           = v_final,
+    -- The head moves only if it is still where the client saw it (previous_id; NULL: the stream must not exist). One
+    -- upsert of the head row serves both cases and, unlike an UPDATE ... WHERE, reaches the row through its primary
+    -- key's index by construction: a cached generic plan cannot turn it into a scan of streams. A concurrent writer
+    -- holding the row makes it wait; once that writer commits, the condition is checked against its new head and
+    -- fails. Of two concurrent first appends, exactly one inserts the head (the seed let both commit).
+    INSERT INTO streams ("decider_id", "decider", "last_event_id", "last_offset", "last_command_id", "final")
+    VALUES (v_decider_id, v_decider, v_event_id, v_offset, v_command_id, v_final)
+    ON CONFLICT ("decider_id", "decider") DO UPDATE
+        SET "last_event_id"   = excluded."last_event_id",
+            "last_offset"     = excluded."last_offset",
+            "last_command_id" = excluded."last_command_id",
+            "length"          = streams."length" + 1,
+            "final"           = excluded."final",
             "updated_at"      = NOW()
-        WHERE "decider_id" = v_decider_id
-          AND "decider" = v_decider
-          AND "last_event_id" = v_previous_id
-          AND NOT "final";
-        IF NOT FOUND THEN
-            SELECT * INTO v_head FROM streams WHERE "decider_id" = v_decider_id AND "decider" = v_decider;
-            IF NOT FOUND THEN
-                RAISE EXCEPTION 'previous_id % is not an event of stream (%, %): the stream is empty', v_previous_id,
-                    v_decider, v_decider_id USING ERRCODE = 'ES003';
-            ELSIF v_head.final THEN
-                RAISE EXCEPTION 'stream (%, %) is final: it was closed by event %', v_decider, v_decider_id,
-                    v_head.last_event_id USING ERRCODE = 'ES004';
-            ELSIF EXISTS (SELECT 1
-                          FROM events
-                          WHERE "event_id" = v_previous_id
-                            AND "decider_id" = v_decider_id
-                            AND "decider" = v_decider) THEN
-                RAISE EXCEPTION 'concurrency conflict on stream (%, %): previous_id % is no longer the last event (now %)',
-                    v_decider, v_decider_id, v_previous_id, v_head.last_event_id USING ERRCODE = 'ES001';
-            ELSE
-                RAISE EXCEPTION 'previous_id % is not an event of stream (%, %)', v_previous_id, v_decider,
-                    v_decider_id USING ERRCODE = 'ES003';
-            END IF;
+    WHERE streams."last_event_id" = v_previous_id
+      AND NOT streams."final"
+    RETURNING "length" INTO v_length;
+    IF NOT FOUND THEN
+        -- Not moved: say why (the failure path, planned per call).
+        EXECUTE 'SELECT s."last_event_id", s."final",
+                        EXISTS (SELECT FROM events e WHERE e."event_id" = $3 AND e."decider_id" = $1 AND e."decider" = $2)
+                 FROM streams s
+                 WHERE s."decider_id" = $1 AND s."decider" = $2'
+            INTO v_head_event_id, v_head_final, v_previous_known
+            USING v_decider_id, v_decider, v_previous_id;
+        IF v_head_final THEN
+            RAISE EXCEPTION 'stream (%, %) is final: it was closed by event %', v_decider, v_decider_id,
+                v_head_event_id USING ERRCODE = 'ES004';
+        ELSIF v_previous_id IS NULL THEN
+            RAISE EXCEPTION 'concurrency conflict on stream (%, %): previous_id is NULL but the stream already has events (last event %)',
+                v_decider, v_decider_id, v_head_event_id USING ERRCODE = 'ES001';
+        ELSIF v_previous_known THEN
+            RAISE EXCEPTION 'concurrency conflict on stream (%, %): previous_id % is no longer the last event (now %)',
+                v_decider, v_decider_id, v_previous_id, v_head_event_id USING ERRCODE = 'ES001';
+        ELSE
+            RAISE EXCEPTION 'previous_id % is not an event of stream (%, %)', v_previous_id, v_decider,
+                v_decider_id USING ERRCODE = 'ES003';
         END IF;
+    ELSIF v_previous_id IS NOT NULL AND v_length = 1 THEN
+        -- Inserted, so the stream had no head: previous_id cannot be one of its events (the insert is rolled back).
+        RAISE EXCEPTION 'previous_id % is not an event of stream (%, %): the stream is empty', v_previous_id,
+            v_decider, v_decider_id USING ERRCODE = 'ES003';
     END IF;
 
     RETURN QUERY INSERT INTO events ("event", "event_id", "event_version", "decider", "decider_id", "data",
@@ -266,28 +264,47 @@ BEGIN
         VALUES (v_event, v_event_id, v_event_version, v_decider, v_decider_id, v_data, v_command_id, v_previous_id,
                 v_final, v_offset)
         RETURNING *;
-    -- The head serialises the writers of a stream, so no other transaction can be between the lookup of the
-    -- command (in the callers) and this write for the same stream.
+    -- The command's row (inserted by the caller, or here by a direct call): its first and last offsets.
     INSERT INTO stream_commands ("command_id", "decider_id", "decider", "first_offset", "last_offset")
     VALUES (v_command_id, v_decider_id, v_decider, v_offset, v_offset)
-    ON CONFLICT ("command_id", "decider_id", "decider") DO UPDATE SET "last_offset" = excluded."last_offset";
+    ON CONFLICT ("command_id", "decider_id", "decider") DO UPDATE
+        SET "first_offset" = COALESCE(stream_commands."first_offset", excluded."first_offset"),
+            "last_offset"  = excluded."last_offset";
 END;
 $$;
 
 -- Not an API function: the events a command appended to a stream, oldest first (the replay of an idempotent
--- command), read by offset range from the stream's index.
-CREATE OR REPLACE FUNCTION command_events(v_command stream_commands)
+-- command), read by offset range from the stream's index. Planned per call: replays are rare, and a cached generic
+-- plan could scan instead.
+CREATE OR REPLACE FUNCTION command_events(v_command_id UUID, v_decider_id TEXT, v_decider TEXT)
     RETURNS SETOF events
-    LANGUAGE sql
+    LANGUAGE plpgsql
     STABLE AS
 $$
-SELECT *
-FROM events
-WHERE "decider_id" = v_command."decider_id"
-  AND "decider" = v_command."decider"
-  AND "offset" BETWEEN v_command."first_offset" AND v_command."last_offset"
-  AND "command_id" = v_command."command_id"
-ORDER BY "offset";
+BEGIN
+    RETURN QUERY EXECUTE 'SELECT e.*
+                          FROM stream_commands c
+                                   JOIN events e ON e."decider_id" = c."decider_id" AND e."decider" = c."decider"
+                              AND e."offset" BETWEEN c."first_offset" AND c."last_offset"
+                              AND e."command_id" = c."command_id"
+                          WHERE c."command_id" = $1 AND c."decider_id" = $2 AND c."decider" = $3
+                          ORDER BY e."offset"'
+        USING v_command_id, v_decider_id, v_decider;
+END;
+$$;
+
+-- Not an API function: ES005 unless the stream and the command are given (before anything is written).
+CREATE OR REPLACE FUNCTION require_stream_and_command(v_decider TEXT, v_decider_id TEXT, v_command_id UUID)
+    RETURNS VOID
+    LANGUAGE plpgsql
+    IMMUTABLE AS
+$$
+BEGIN
+    IF v_decider IS NULL OR v_decider_id IS NULL OR v_command_id IS NULL THEN
+        RAISE EXCEPTION 'append: decider, decider_id and command_id are required (got %, %, %)', v_decider,
+            v_decider_id, v_command_id USING ERRCODE = 'ES005';
+    END IF;
+END;
 $$;
 
 -- API: append one event to the stream (v_decider, v_decider_id), under optimistic locking.
@@ -308,29 +325,21 @@ CREATE OR REPLACE FUNCTION append_event(v_event TEXT, v_event_id UUID, v_decider
     LANGUAGE plpgsql AS
 $$
 DECLARE
-    v_command stream_commands%ROWTYPE;
+    v_continues BOOLEAN;
 BEGIN
-    -- Continuing the batch of the command that wrote the head needs no lookup; anything else checks the command.
-    PERFORM
-    FROM streams
-    WHERE "decider_id" = v_decider_id
-      AND "decider" = v_decider
-      AND "last_event_id" = v_previous_id
-      AND "last_command_id" = v_command_id;
+    PERFORM require_stream_and_command(v_decider, v_decider_id, v_command_id);
+    -- A new command in this stream inserts its row; an existing row means the command appended here before: either
+    -- this call continues its batch (previous_id is one of its events), or it is a replay.
+    INSERT INTO stream_commands ("command_id", "decider_id", "decider")
+    VALUES (v_command_id, v_decider_id, v_decider)
+    ON CONFLICT DO NOTHING;
     IF NOT FOUND THEN
-        SELECT *
-        INTO v_command
-        FROM stream_commands
-        WHERE "command_id" = v_command_id
-          AND "decider_id" = v_decider_id
-          AND "decider" = v_decider;
-        IF FOUND AND NOT EXISTS (SELECT
-                                 FROM events
-                                 WHERE "event_id" = v_previous_id
-                                   AND "command_id" = v_command_id
-                                   AND "decider_id" = v_decider_id
-                                   AND "decider" = v_decider) THEN
-            RETURN QUERY SELECT * FROM command_events(v_command);
+        EXECUTE 'SELECT EXISTS (SELECT FROM events WHERE "event_id" = $1 AND "command_id" = $2 AND "decider_id" = $3
+                                                   AND "decider" = $4)'
+            INTO v_continues
+            USING v_previous_id, v_command_id, v_decider_id, v_decider;
+        IF NOT v_continues THEN
+            RETURN QUERY SELECT * FROM command_events(v_command_id, v_decider_id, v_decider);
             RETURN;
         END IF;
     END IF;
@@ -358,21 +367,22 @@ $$
 DECLARE
     v_n        INT := cardinality(v_event_ids);
     v_previous UUID := v_previous_id;
-    v_command  stream_commands%ROWTYPE;
 BEGIN
     IF v_events IS NULL OR v_event_ids IS NULL OR v_data IS NULL OR v_event_versions IS NULL
         OR cardinality(v_events) <> v_n OR cardinality(v_data) <> v_n OR cardinality(v_event_versions) <> v_n THEN
         RAISE EXCEPTION 'append_events: events, event_ids, data and event_versions must be non-null arrays of one length'
             USING ERRCODE = 'ES005';
     END IF;
-    SELECT *
-    INTO v_command
-    FROM stream_commands
-    WHERE "command_id" = v_command_id
-      AND "decider_id" = v_decider_id
-      AND "decider" = v_decider;
-    IF FOUND THEN
-        RETURN QUERY SELECT * FROM command_events(v_command);
+    PERFORM require_stream_and_command(v_decider, v_decider_id, v_command_id);
+    IF v_n = 0 THEN
+        RETURN;
+    END IF;
+    -- A new command in this stream inserts its row; an existing row means a replay (see append_event).
+    INSERT INTO stream_commands ("command_id", "decider_id", "decider")
+    VALUES (v_command_id, v_decider_id, v_decider)
+    ON CONFLICT DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT * FROM command_events(v_command_id, v_decider_id, v_decider);
         RETURN;
     END IF;
     FOR i IN 1 .. v_n
@@ -385,18 +395,27 @@ BEGIN
 END;
 $$;
 
+-- Reads are planned per call (EXECUTE): a caller's prepared statement, or a cached plan of an inlined SQL function,
+-- may keep a generic plan made while the store was small, and that plan scans every event of every stream until an
+-- ANALYZE invalidates it (CachedPlansIT). Planning costs tens of microseconds; a scan of a grown store costs
+-- milliseconds per call.
+
 -- API: the events of a stream, oldest first. Without v_decider: the events of every decider with that id.
 -- Example: SELECT * FROM get_events('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1');
 CREATE OR REPLACE FUNCTION get_events(v_decider_id TEXT, v_decider TEXT DEFAULT NULL)
     RETURNS SETOF events
-    LANGUAGE sql
+    LANGUAGE plpgsql
     STABLE AS
 $$
-SELECT *
-FROM events
-WHERE "decider_id" = v_decider_id
-  AND (v_decider IS NULL OR "decider" = v_decider)
-ORDER BY "offset";
+BEGIN
+    IF v_decider IS NULL THEN
+        RETURN QUERY EXECUTE 'SELECT * FROM events WHERE "decider_id" = $1 ORDER BY "offset"'
+            USING v_decider_id;
+    ELSE
+        RETURN QUERY EXECUTE 'SELECT * FROM events WHERE "decider_id" = $1 AND "decider" = $2 ORDER BY "offset"'
+            USING v_decider_id, v_decider;
+    END IF;
+END;
 $$;
 
 -- API: the last event of a stream, from its head (O(1)). Honours v_decider (the seed ignored it). Without
@@ -404,16 +423,19 @@ $$;
 -- Example: SELECT * FROM get_last_event('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1');
 CREATE OR REPLACE FUNCTION get_last_event(v_decider_id TEXT, v_decider TEXT DEFAULT NULL)
     RETURNS SETOF events
-    LANGUAGE sql
+    LANGUAGE plpgsql
     STABLE AS
 $$
-SELECT e.*
-FROM streams s
-         JOIN events e ON e."offset" = s."last_offset"
-WHERE s."decider_id" = v_decider_id
-  AND (v_decider IS NULL OR s."decider" = v_decider)
-ORDER BY s."last_offset" DESC
-LIMIT 1;
+BEGIN
+    RETURN QUERY EXECUTE 'SELECT e.*
+                          FROM streams s
+                                   JOIN events e ON e."offset" = s."last_offset"
+                          WHERE s."decider_id" = $1
+                            AND ($2::text IS NULL OR s."decider" = $2)
+                          ORDER BY s."last_offset" DESC
+                          LIMIT 1'
+        USING v_decider_id, v_decider;
+END;
 $$;
 
 INSERT INTO schema_version ("file")

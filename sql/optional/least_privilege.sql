@@ -35,8 +35,8 @@ $least_privilege$
             'ack_event', 'schedule_nack_event', 'nack_event', 'park_partition', 'release_partition',
             'parked_partitions', 'view_lag'];
         -- internal: called only by the API functions (as their owner) and by triggers
-        v_internal TEXT[] := ARRAY ['insert_event', 'command_events', 'held_position', 'view_start_offset',
-            'reject_change', 'notify_events_appended'];
+        v_internal TEXT[] := ARRAY ['insert_event', 'command_events', 'require_stream_and_command', 'held_position',
+            'view_start_offset', 'reject_change', 'notify_events_appended'];
         v_tables   TEXT[] := ARRAY ['schema_version', 'deciders', 'events', 'streams', 'stream_commands', 'views',
             'view_positions'];
     BEGIN

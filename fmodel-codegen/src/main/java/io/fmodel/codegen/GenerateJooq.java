@@ -85,7 +85,7 @@ public final class GenerateJooq {
                                 // database can hold several event stores in several schemas.
                                 .withOutputSchemaToDefault(true)
                                 .withIncludes(".*")
-                                .withExcludes("reject_change|insert_event|command_events"))
+                                .withExcludes("reject_change|insert_event|command_events|require_stream_and_command"))
                         .withGenerate(new Generate()
                                 .withGeneratedAnnotation(false)
                                 .withDeprecated(false)

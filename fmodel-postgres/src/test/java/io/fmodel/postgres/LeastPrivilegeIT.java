@@ -195,6 +195,7 @@ class LeastPrivilegeIT {
                 boolean internal = List.of(
                                 "insert_event",
                                 "command_events",
+                                "require_stream_and_command",
                                 "held_position",
                                 "view_start_offset",
                                 "reject_change",
