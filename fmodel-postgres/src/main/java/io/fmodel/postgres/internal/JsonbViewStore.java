@@ -2,8 +2,12 @@ package io.fmodel.postgres.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.fmodel.postgres.TransactionalViewStore;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -22,7 +26,10 @@ import org.jooq.impl.SQLDataType;
 /**
  * {@link TransactionalViewStore} as one JSONB document per entity in a table of its own. The table is not part of
  * {@code sql/} (each view names its own), so its statements are built with jOOQ's DSL from a quoted name and bind
- * values: no SQL text is concatenated. jOOQ runs on the given connection as it is (no commit, no auto-commit change).
+ * values: no SQL text is concatenated. The read and the upsert, run for every event, are rendered once and run as
+ * plain JDBC prepared statements (rendering a jOOQ query per event cost more client CPU than the rest of the view
+ * update: docs/benchmarks.md, part 4). Statements run on the given connection as it is (no commit, no auto-commit
+ * change).
  */
 public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> {
 
@@ -36,8 +43,10 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
     private final String tableName;
     private final Table<?> table;
     private final Function<? super E, String> idOf;
-    private final Class<S> stateType;
-    private final ObjectMapper objectMapper;
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
+    private final String fetchSql;
+    private final String saveSql;
 
     public JsonbViewStore(
             String table, Function<? super E, String> idOf, Class<S> stateType, ObjectMapper objectMapper) {
@@ -49,8 +58,16 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
         this.tableName = table;
         this.table = DSL.table(DSL.name(table));
         this.idOf = idOf;
-        this.stateType = stateType;
-        this.objectMapper = objectMapper;
+        this.reader = objectMapper.readerFor(stateType);
+        this.writer = objectMapper.writerFor(stateType);
+        DSLContext render = DSL.using(SQLDialect.POSTGRES, SETTINGS);
+        this.fetchSql = render.render(render.select(STATE).from(this.table).where(ID.eq((String) null)));
+        this.saveSql = render.render(render.insertInto(this.table, ID, STATE)
+                .values((String) null, (JSONB) null)
+                .onConflict(ID)
+                .doUpdate()
+                .set(STATE, DSL.excluded(STATE))
+                .set(UPDATED_AT, DSL.currentOffsetDateTime()));
     }
 
     @Override
@@ -73,16 +90,18 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
     @Override
     public Optional<S> fetch(Connection transaction, E event) throws SQLException {
         String id = idOf.apply(event);
-        Optional<JSONB> state;
-        try {
-            state = dsl(transaction).select(STATE).from(table).where(ID.eq(id)).fetchOptional(STATE);
-        } catch (DataAccessException e) {
-            throw sqlException(e);
+        String state;
+        try (PreparedStatement statement = transaction.prepareStatement(fetchSql)) {
+            statement.setString(1, id);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                state = row.getString(1);
+            }
         }
         try {
-            return state.isEmpty()
-                    ? Optional.empty()
-                    : Optional.of(objectMapper.readValue(state.get().data(), stateType));
+            return Optional.of(reader.readValue(state));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot read the state of " + id + " in " + tableName, e);
         }
@@ -100,23 +119,16 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
     @Override
     public void save(Connection transaction, E event, S state) throws SQLException {
         String id = idOf.apply(event);
-        JSONB json;
+        String json;
         try {
-            json = JSONB.valueOf(objectMapper.writeValueAsString(state));
+            json = writer.writeValueAsString(state);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the state of " + id + " in " + tableName, e);
         }
-        try {
-            dsl(transaction)
-                    .insertInto(table, ID, STATE)
-                    .values(id, json)
-                    .onConflict(ID)
-                    .doUpdate()
-                    .set(STATE, DSL.excluded(STATE))
-                    .set(UPDATED_AT, DSL.currentOffsetDateTime())
-                    .execute();
-        } catch (DataAccessException e) {
-            throw sqlException(e);
+        try (PreparedStatement statement = transaction.prepareStatement(saveSql)) {
+            statement.setString(1, id);
+            statement.setString(2, json);
+            statement.executeUpdate();
         }
     }
 
