@@ -2,10 +2,8 @@ package io.fmodel.postgres.internal;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.fmodel.core.application.StoredEvent;
-import io.fmodel.postgres.EventDecodingException;
 import io.fmodel.postgres.EventEncodingException;
 import io.fmodel.postgres.EventTypes;
 import io.fmodel.postgres.MissingValueException;
@@ -87,38 +85,19 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     private final Predicate<? super E> closes;
     private final Codecs codecs;
 
-    /** One reader per stored (name, version) and one writer per class, looked up once, not per event. */
-    private record Codecs(Map<Class<?>, Encoding> encodings, Map<String, List<Decoding>> decodings) {
+    /** One writer per class, looked up once, not per event; readers are the decoder's. */
+    private record Codecs(Map<Class<?>, Encoding> encodings, EventDecoder<?> decoder) {
 
-        static Codecs of(EventTypes<?> eventTypes, ObjectMapper objectMapper) {
+        static <E> Codecs of(EventTypes<E> eventTypes, ObjectMapper objectMapper) {
             Map<Class<?>, Encoding> encodings = new HashMap<>();
-            Map<String, List<Decoding>> decodings = new HashMap<>();
             for (EventTypes.Type type : eventTypes.types()) {
                 encodings.put(type.javaClass(), new Encoding(type, objectMapper.writerFor(type.javaClass())));
-                decodings
-                        .computeIfAbsent(type.name(), name -> new ArrayList<>())
-                        .add(new Decoding(type, objectMapper.readerFor(type.javaClass())));
             }
-            return new Codecs(Map.copyOf(encodings), Map.copyOf(decodings));
-        }
-
-        @Nullable
-        Decoding decoding(String name, long version) {
-            List<Decoding> versions = decodings.get(name);
-            if (versions != null) {
-                for (Decoding decoding : versions) {
-                    if (decoding.type().version() == version) {
-                        return decoding;
-                    }
-                }
-            }
-            return null;
+            return new Codecs(Map.copyOf(encodings), new EventDecoder<>(eventTypes, objectMapper));
         }
     }
 
     private record Encoding(EventTypes.Type type, ObjectWriter writer) {}
-
-    private record Decoding(EventTypes.Type type, ObjectReader reader) {}
 
     private JooqEventRepository(
             DataSource dataSource,
@@ -347,32 +326,9 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     }
 
     private StoredEvent<E, UUID> decode(String id, Row row) {
-        Decoding decoding = codecs.decoding(row.event(), row.version());
-        if (decoding == null) {
-            throw new EventDecodingException(
-                    stream(id),
-                    row.offset(),
-                    row.event(),
-                    row.version(),
-                    "no class is registered for it in EventTypes",
-                    null);
-        }
-        Object event;
-        try {
-            event = decoding.reader().readValue(row.data());
-        } catch (JacksonException e) {
-            throw new EventDecodingException(
-                    stream(id),
-                    row.offset(),
-                    row.event(),
-                    row.version(),
-                    "its JSON does not fit " + decoding.type().javaClass().getName() + ": " + e.getOriginalMessage(),
-                    e);
-        }
-        if (event == null) {
-            throw new EventDecodingException(
-                    stream(id), row.offset(), row.event(), row.version(), "its JSON is null", null);
-        }
-        return new StoredEvent<>(eventTypes.eventType().cast(event), row.eventId(), row.commandId());
+        E event = eventTypes
+                .eventType()
+                .cast(codecs.decoder().decode(id, row.offset(), row.event(), row.version(), row.data()));
+        return new StoredEvent<>(event, row.eventId(), row.commandId());
     }
 }

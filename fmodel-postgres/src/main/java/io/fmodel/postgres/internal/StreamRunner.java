@@ -10,6 +10,8 @@ import io.fmodel.postgres.internal.jooq.Routines;
 import io.fmodel.postgres.internal.jooq.tables.StreamEventBatches;
 import io.fmodel.postgres.internal.jooq.tables.Views;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record1;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every call of the SQL API goes through the jOOQ routines generated from {@code sql/} (ADR 0016), with bind values
  * only, on the worker's own JDBC connection: jOOQ never begins or ends a transaction here, so the handler's writes
- * and the ack share the transaction this class opens and commits. The one statement that is not generated is
+ * and the ack share the transaction this class opens and commits. The two calls of every batch, the lease and the
+ * ack, are rendered from those routines once and run as plain JDBC prepared statements (like the event repository's
+ * statements: rendering them per batch cost measurable client CPU, docs/benchmarks.md part 4). The one statement that is not generated is
  * {@code LISTEN}, a constant, which needs the raw {@code PGConnection}. The worker loop, the LISTEN wake-up, failure
  * classification and the calls outside a batch are shared with {@link HttpDeliveryRunner} in {@link ViewConsumer}.
  */
@@ -47,6 +54,31 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
     public static final String CHANNEL = "fmodel_events";
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
+
+    /** {@code stream_event_batches(view, partitions, events per partition, seconds)}: the columns a delivery needs. */
+    private static final String FETCH_SQL;
+    /** {@code ack_event(view, decider_id, offset, decider, lease)} */
+    private static final String ACK_SQL;
+
+    static {
+        DSLContext render = DSL.using(SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
+        StreamEventBatches leased =
+                Routines.streamEventBatches((String) null, (Integer) null, (Integer) null, (Integer) null);
+        // in the function's order (offset order within a partition)
+        FETCH_SQL = render.render(render.select(
+                        leased.DECIDER,
+                        leased.DECIDER_ID,
+                        leased.EVENT_ID,
+                        leased.EVENT,
+                        leased.EVENT_VERSION,
+                        leased.DATA,
+                        leased.OFFSET,
+                        leased.LEASE,
+                        leased.ATTEMPT)
+                .from(leased));
+        ACK_SQL = render.render(render.selectOne()
+                .from(Routines.ackEvent((String) null, (String) null, (Long) null, (String) null, (Long) null)));
+    }
 
     /** One decoded event handed to a handler. */
     public record Delivery<E>(E event, UUID eventId, Partition partition, long offset) {}
@@ -188,37 +220,30 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
         return !batches.isEmpty();
     }
 
-    private List<Batch> fetch(Connection connection) {
+    private List<Batch> fetch(Connection connection) throws SQLException {
         Map<Partition, Batch> batches = new LinkedHashMap<>();
-        StreamEventBatches leased =
-                Routines.streamEventBatches(view, options.partitionsPerFetch(), options.eventsPerPartition(), (int)
-                        Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
-        // only the columns a delivery needs, in the function's order (offset order within a partition)
-        ViewConsumer.dsl(connection)
-                .select(
-                        leased.DECIDER,
-                        leased.DECIDER_ID,
-                        leased.EVENT_ID,
-                        leased.EVENT,
-                        leased.EVENT_VERSION,
-                        leased.DATA,
-                        leased.OFFSET,
-                        leased.LEASE,
-                        leased.ATTEMPT)
-                .from(leased)
-                .forEach(r -> {
-                    Partition partition = new Partition(r.value1(), r.value2());
-                    long lease = r.value8();
-                    int attempt = r.value9();
+        try (PreparedStatement statement = connection.prepareStatement(FETCH_SQL)) {
+            statement.setString(1, view);
+            statement.setInt(2, options.partitionsPerFetch());
+            statement.setInt(3, options.eventsPerPartition());
+            statement.setInt(
+                    4, (int) Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
+            try (ResultSet r = statement.executeQuery()) {
+                while (r.next()) {
+                    Partition partition = new Partition(r.getString(1), r.getString(2));
+                    long lease = r.getLong(8);
+                    int attempt = r.getInt(9);
                     batches.computeIfAbsent(partition, p -> new Batch(p, lease, attempt, new ArrayList<>()))
                             .rows()
                             .add(new Row(
-                                    r.value3(),
-                                    r.value4(),
-                                    r.value5(),
-                                    r.value6().data(),
-                                    r.value7()));
-                });
+                                    r.getObject(3, UUID.class),
+                                    r.getString(4),
+                                    r.getLong(5),
+                                    r.getString(6),
+                                    r.getLong(7)));
+                }
+            }
+        }
         return List.copyOf(batches.values());
     }
 
@@ -264,14 +289,14 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
                 }
                 at++;
             }
-            ViewConsumer.run(
-                    connection,
-                    Routines.ackEvent(
-                            view,
-                            batch.partition().deciderId(),
-                            rows.getLast().offset(),
-                            batch.partition().decider(),
-                            batch.lease()));
+            try (PreparedStatement ack = connection.prepareStatement(ACK_SQL)) {
+                ack.setString(1, view);
+                ack.setString(2, batch.partition().deciderId());
+                ack.setLong(3, rows.getLast().offset());
+                ack.setString(4, batch.partition().decider());
+                ack.setLong(5, batch.lease());
+                ack.executeQuery().close();
+            }
             connection.commit();
         } catch (Exception failure) {
             consumer.rollbackQuietly(connection);
