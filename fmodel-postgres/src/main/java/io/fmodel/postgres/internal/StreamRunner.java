@@ -217,7 +217,25 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             }
             process(connection, batches.get(i));
         }
+        if (full(batches)) {
+            // There is probably more: wake the idle workers, or they sleep until an append's notification or the
+            // poll interval while this one takes every partition round after round (a few hot streams).
+            consumer.wake();
+        }
         return !batches.isEmpty();
+    }
+
+    /** {@return whether a fetch got as many partitions, or as many events of one partition, as it asked for} */
+    private boolean full(List<Batch> batches) {
+        if (batches.size() >= options.partitionsPerFetch()) {
+            return true;
+        }
+        for (Batch batch : batches) {
+            if (batch.rows().size() >= options.eventsPerPartition()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<Batch> fetch(Connection connection) throws SQLException {
