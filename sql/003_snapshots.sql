@@ -1,0 +1,128 @@
+-- #####################################################################################################################
+-- 003_snapshots.sql: snapshots of aggregate states, an opt-in cache beside the event store (docs/snapshots.md).
+--
+-- Applied after 001 and 002, like them (psql in file-name order, or io.fmodel.postgres.SchemaInstaller).
+-- Idempotent: CREATE ... IF NOT EXISTS and CREATE OR REPLACE only. Objects are created unqualified.
+--
+-- A snapshot is a cache, not a fact: the events stay the truth. Rows may be deleted at any time (DELETE FROM
+-- snapshots, or TRUNCATE): the next command of the stream folds its whole history and saves a new one. This table
+-- is therefore NOT append-only, unlike events and deciders.
+-- #####################################################################################################################
+
+-- At most one snapshot per stream: the state folded up to and including the event event_id.
+CREATE TABLE IF NOT EXISTS snapshots
+(
+    "decider_id" TEXT                     NOT NULL,
+    "decider"    TEXT                     NOT NULL,
+    -- the shape of the state, chosen by the application: a snapshot of another revision is not loaded, so a changed
+    -- state class never decodes an old shape
+    "revision"   TEXT                     NOT NULL,
+    -- the state, as JSON
+    "state"      JSONB                    NOT NULL,
+    -- the last event folded into the state: the version the next append of the stream expects if none is newer
+    "event_id"   UUID                     NOT NULL,
+    -- that event's offset: a snapshot only ever moves forward
+    "offset"     BIGINT                   NOT NULL,
+    "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
+    PRIMARY KEY ("decider_id", "decider")
+);
+
+-- API: save the snapshot of a stream, unless a newer one is stored: an upsert that only moves forward by offset (a
+-- snapshot of another revision at the same offset is replaced). Returns true if this state was stored.
+-- v_event_id must be an event of the stream (ES003 otherwise: a snapshot of another stream is never stored).
+-- Example: SELECT save_snapshot('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1', 'v1', '{"count": 3}',
+--                               '21e19516-9bda-11ed-a8fc-0242ac120002');
+CREATE OR REPLACE FUNCTION save_snapshot(v_decider_id TEXT, v_decider TEXT, v_revision TEXT, v_state JSONB,
+                                         v_event_id UUID)
+    RETURNS BOOLEAN
+    LANGUAGE plpgsql AS
+$$
+DECLARE
+    v_offset BIGINT;
+BEGIN
+    IF v_decider_id IS NULL OR v_decider IS NULL OR v_revision IS NULL OR v_state IS NULL OR v_event_id IS NULL THEN
+        RAISE EXCEPTION 'save_snapshot: decider_id, decider, revision, state and event_id are required'
+            USING ERRCODE = 'ES005';
+    END IF;
+    -- events_event_id_key: one index lookup whatever the stream's length
+    SELECT "offset"
+    INTO v_offset
+    FROM events
+    WHERE "event_id" = v_event_id
+      AND "decider_id" = v_decider_id
+      AND "decider" = v_decider;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'snapshot version % is not an event of stream (%, %)', v_event_id, v_decider, v_decider_id
+            USING ERRCODE = 'ES003';
+    END IF;
+    INSERT INTO snapshots AS s ("decider_id", "decider", "revision", "state", "event_id", "offset")
+    VALUES (v_decider_id, v_decider, v_revision, v_state, v_event_id, v_offset)
+    ON CONFLICT ("decider_id", "decider") DO UPDATE
+        SET "revision"   = excluded."revision",
+            "state"      = excluded."state",
+            "event_id"   = excluded."event_id",
+            "offset"     = excluded."offset",
+            "updated_at" = NOW()
+    WHERE s."offset" < excluded."offset"
+       OR (s."offset" = excluded."offset" AND s."revision" <> excluded."revision");
+    RETURN FOUND;
+END;
+$$;
+
+-- API: the snapshot of a stream in revision v_revision; no row when there is none (or only one of another revision).
+-- Example: SELECT * FROM get_snapshot('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1', 'v1');
+CREATE OR REPLACE FUNCTION get_snapshot(v_decider_id TEXT, v_decider TEXT, v_revision TEXT)
+    RETURNS SETOF snapshots
+    LANGUAGE sql
+    STABLE AS
+$$
+SELECT *
+FROM snapshots
+WHERE "decider_id" = v_decider_id
+  AND "decider" = v_decider
+  AND "revision" = v_revision;
+$$;
+
+-- API: what an aggregate folds onto a snapshot of event v_after: the event v_after itself first (so that no row at
+-- all means v_after is not an event of this stream), then in log order the events of the stream after it and the
+-- earlier events of command v_command_id (to recognise a retried command older than the snapshot).
+-- Reads by index only, whatever the stream's length: events_event_id_key for v_after, events_stream_idx from its
+-- offset on, events_command_idx for the command's events.
+-- Example: SELECT * FROM get_events_after('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1',
+--                                         '21e19516-9bda-11ed-a8fc-0242ac120002', gen_random_uuid());
+CREATE OR REPLACE FUNCTION get_events_after(v_decider_id TEXT, v_decider TEXT, v_after UUID, v_command_id UUID)
+    RETURNS SETOF events
+    LANGUAGE plpgsql
+    STABLE
+    -- with the row comparison below, the only alternative to events_stream_idx left is reading the whole table
+    SET enable_seqscan = off AS
+$$
+DECLARE
+    v_offset BIGINT;
+BEGIN
+    SELECT "offset"
+    INTO v_offset
+    FROM events
+    WHERE "event_id" = v_after
+      AND "decider_id" = v_decider_id
+      AND "decider" = v_decider;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    -- ("decider_id", "offset") >= ($1, $3) bounds events_stream_idx and no other index: a plain "offset" >= $3 lets
+    -- the planner read the primary key from the snapshot's offset on, the events of every stream since, whenever it
+    -- misjudges how many of them are this stream's. "offset" + 0 keeps the command's lookup on events_command_idx,
+    -- even for a command of many events. Planned for the actual values (EXECUTE), as in append_event.
+    RETURN QUERY EXECUTE 'SELECT * FROM events WHERE "decider_id" = $1 AND "decider" = $2
+                                                 AND ("decider_id", "offset") >= ($1, $3)
+                          UNION ALL
+                          SELECT * FROM events WHERE "command_id" = $4 AND "decider_id" = $1 AND "decider" = $2
+                                                 AND "offset" + 0 < $3
+                          ORDER BY "offset"'
+        USING v_decider_id, v_decider, v_offset, v_command_id;
+END;
+$$;
+
+INSERT INTO schema_version ("file")
+VALUES ('003_snapshots.sql')
+ON CONFLICT DO NOTHING;
