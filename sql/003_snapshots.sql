@@ -86,16 +86,15 @@ $$;
 -- API: what an aggregate folds onto a snapshot of event v_after: the event v_after itself first (so that no row at
 -- all means v_after is not an event of this stream), then in log order the events of the stream after it and the
 -- earlier events of command v_command_id (to recognise a retried command older than the snapshot).
--- Reads by index only, whatever the stream's length: events_event_id_key for v_after, events_stream_idx from its
--- offset on, events_command_idx for the command's events.
+-- Its cost depends on the number of events returned, not on the stream's length nor on other streams: the events
+-- after v_after are found by walking the stream's previous_id chain forward (events_previous_id_key, one unique
+-- lookup per event), the command's events by events_command_idx.
 -- Example: SELECT * FROM get_events_after('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1',
 --                                         '21e19516-9bda-11ed-a8fc-0242ac120002', gen_random_uuid());
 CREATE OR REPLACE FUNCTION get_events_after(v_decider_id TEXT, v_decider TEXT, v_after UUID, v_command_id UUID)
     RETURNS SETOF events
     LANGUAGE plpgsql
-    STABLE
-    -- with the row comparison below, the only alternative to events_stream_idx left is reading the whole table
-    SET enable_seqscan = off AS
+    STABLE AS
 $$
 DECLARE
     v_offset BIGINT;
@@ -109,17 +108,22 @@ BEGIN
     IF NOT FOUND THEN
         RETURN;
     END IF;
-    -- ("decider_id", "offset") >= ($1, $3) bounds events_stream_idx and no other index: a plain "offset" >= $3 lets
-    -- the planner read the primary key from the snapshot's offset on, the events of every stream since, whenever it
-    -- misjudges how many of them are this stream's. "offset" + 0 keeps the command's lookup on events_command_idx,
-    -- even for a command of many events. Planned for the actual values (EXECUTE), as in append_event.
-    RETURN QUERY EXECUTE 'SELECT * FROM events WHERE "decider_id" = $1 AND "decider" = $2
-                                                 AND ("decider_id", "offset") >= ($1, $3)
+    -- Why the chain and not a range of events_stream_idx from v_offset on: no query can pin the planner to that
+    -- index with the offset as its start. With "decider_id" = $1 AND "offset" >= $3 it reads the primary key from
+    -- the offset on (the events of every stream since) whenever statistics make the stream look like most of the
+    -- table; with a row comparison it enters events_stream_idx at the stream's first entry. Both were measured.
+    -- "offset" + 0 keeps the command's lookup on events_command_idx, even for a command of many events. Planned for
+    -- the actual values (EXECUTE), as in append_event.
+    RETURN QUERY EXECUTE 'WITH RECURSIVE after_snapshot AS (
+                              SELECT * FROM events WHERE "event_id" = $3
+                              UNION ALL
+                              SELECT e.* FROM after_snapshot a JOIN events e ON e."previous_id" = a."event_id")
+                          SELECT * FROM after_snapshot
                           UNION ALL
                           SELECT * FROM events WHERE "command_id" = $4 AND "decider_id" = $1 AND "decider" = $2
-                                                 AND "offset" + 0 < $3
+                                                 AND "offset" + 0 < $5
                           ORDER BY "offset"'
-        USING v_decider_id, v_decider, v_offset, v_command_id;
+        USING v_decider_id, v_decider, v_after, v_command_id, v_offset;
 END;
 $$;
 

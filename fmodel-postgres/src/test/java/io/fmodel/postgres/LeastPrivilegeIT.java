@@ -212,11 +212,9 @@ class LeastPrivilegeIT {
                 ResultSet rows = statement.executeQuery("SELECT proname, prosecdef, array_to_string(proconfig, ';')"
                         + " FROM pg_proc WHERE pronamespace = current_schema()::regnamespace")) {
             while (rows.next()) {
-                // get_events_after keeps its own planner setting (sql/003_snapshots.sql)
-                String own = rows.getString(1).equals("get_events_after") ? "enable_seqscan=off;" : "";
                 assertThat(rows.getString(3))
                         .as(rows.getString(1))
-                        .isEqualTo(own + "search_path=" + database.schema() + ", pg_temp");
+                        .isEqualTo("search_path=" + database.schema() + ", pg_temp");
                 boolean internal = List.of(
                                 "insert_event",
                                 "held_position",

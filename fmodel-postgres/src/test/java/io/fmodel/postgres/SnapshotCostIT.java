@@ -12,6 +12,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -88,6 +90,9 @@ class SnapshotCostIT {
             s.execute("SET auto_explain.log_min_duration = 0");
             s.execute("SET auto_explain.log_nested_statements = on");
             s.execute("SET auto_explain.log_level = notice");
+            s.execute("SET auto_explain.log_analyze = on");
+            s.execute("SET auto_explain.log_buffers = on");
+            s.execute("SET auto_explain.log_timing = off");
             s.execute("SET client_min_messages = notice");
             for (int i = 0;
                     i < 7;
@@ -106,8 +111,14 @@ class SnapshotCostIT {
         }
         System.out.println("get_events_after plans:\n" + plans);
         assertThat(plans.toString())
-                .contains("events_event_id_key", "events_stream_idx", "events_command_idx")
-                .doesNotContain("Seq Scan", "events_pkey");
+                .contains("events_event_id_key", "events_previous_id_key", "events_command_idx")
+                .doesNotContain("Seq Scan", "events_pkey", "events_stream_idx");
+        // the chain is walked from the snapshot's event: a few pages per event after it, nothing before it
+        Matcher chain = Pattern.compile(
+                        "Index Scan using events_previous_id_key.*?Buffers: shared hit=(\\d+)", Pattern.DOTALL)
+                .matcher(plans);
+        assertThat(chain.find()).isTrue();
+        assertThat(Integer.parseInt(chain.group(1))).isLessThan(5 * 10);
     }
 
     @Test
