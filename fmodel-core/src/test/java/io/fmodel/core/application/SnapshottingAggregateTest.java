@@ -145,7 +145,31 @@ class SnapshottingAggregateTest {
             }
         };
         var counters = EventSourcingAggregate.of(Counter.DECIDER, repository, failing, SnapshotPolicy.every(1));
-        assertThat(counters.handle(new Add("c-1", 5))).containsExactly(new Added("c-1", 5));
+        // System.Logger goes to java.util.logging when nothing else takes platform logging over, as in this test
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(SnapshotPolicy.class.getName());
+        List<java.util.logging.LogRecord> logged = new ArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        jul.addHandler(handler);
+        try {
+            assertThat(counters.handle(new Add("c-1", 5))).containsExactly(new Added("c-1", 5));
+        } finally {
+            jul.removeHandler(handler);
+        }
+        assertThat(logged).singleElement().satisfies(record -> {
+            assertThat(record.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+            assertThat(record.getThrown()).hasMessageContaining("snapshot store is down");
+        });
     }
 
     @Test
