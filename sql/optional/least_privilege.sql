@@ -28,20 +28,22 @@ $least_privilege$
     DECLARE
         v_schema   TEXT := current_schema();
         v_object   RECORD;
-        -- the API of sql/001 and sql/002 (docs/event-store.md, docs/streaming.md)
+        -- the API of sql/001, sql/002 and sql/003 (docs/event-store.md, docs/streaming.md, docs/snapshots.md)
         v_api      TEXT[] := ARRAY [
             'register_decider_event', 'append_event', 'append_events', 'get_events', 'get_last_event',
             'register_view', 'reset_view', 'discover_events', 'stream_event_batches', 'stream_events',
             'ack_event', 'schedule_nack_event', 'nack_event', 'park_partition', 'release_partition',
-            'parked_partitions', 'view_lag'];
+            'parked_partitions', 'view_lag', 'save_snapshot', 'get_snapshot', 'get_events_after'];
         -- internal: called only by the API functions (as their owner) and by triggers
         v_internal TEXT[] := ARRAY ['insert_event', 'command_events', 'require_stream_and_command', 'held_position',
             'view_start_offset', 'reject_change', 'notify_events_appended'];
+        -- snapshots too: the application saves them through save_snapshot; deleting them is the owner's job
         v_tables   TEXT[] := ARRAY ['schema_version', 'deciders', 'events', 'streams', 'stream_commands', 'views',
-            'view_positions'];
+            'view_positions', 'snapshots'];
     BEGIN
         IF v_schema IS NULL OR to_regclass(format('%I.events', v_schema)) IS NULL
-            OR to_regclass(format('%I.view_positions', v_schema)) IS NULL THEN
+            OR to_regclass(format('%I.view_positions', v_schema)) IS NULL
+            OR to_regclass(format('%I.snapshots', v_schema)) IS NULL THEN
             RAISE EXCEPTION 'least_privilege.sql: the event store is not installed in schema % (apply sql/*.sql first, with that schema first in the search_path)',
                 v_schema;
         END IF;

@@ -104,6 +104,8 @@ public final class Benchmarks {
                 if (only.contains(3)) {
                     progress("3. long streams");
                     commands.longStreams();
+                    progress("3s. long streams with snapshots");
+                    new SnapshotBenchmarks(commandsSchema, sizes, report).longStreams();
                 }
             }
             ProjectionBenchmarks projections = new ProjectionBenchmarks(database, sizes, report);

@@ -16,7 +16,9 @@ import javax.sql.DataSource;
  * <ul>
  *   <li>The version of a stream is the id ({@link UUID}) of its last event, the {@code previous_id} of the next
  *       append (docs/adr/0003).
- *   <li>{@link #fetch} is one call of {@code get_events}: one round trip.
+ *   <li>{@link #fetch} is one call of {@code get_events}: one round trip. {@link #fetchAfter} (the read of an
+ *       aggregate with snapshots, {@link PostgresSnapshotRepository}) is one call of {@code get_events_after}: one
+ *       round trip, reading by index only the events after the snapshot and the command's own earlier events.
  *   <li>{@link #append} writes all events of one decision in one transaction and one round trip
  *       ({@code append_events}, which chains them by {@code previous_id} through {@code append_event}). If the stream
  *       moved on since {@code expectedVersion}, nothing is written and it throws

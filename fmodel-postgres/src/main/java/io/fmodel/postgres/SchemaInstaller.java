@@ -32,7 +32,8 @@ public final class SchemaInstaller {
      * The files of {@code sql/} (not {@code sql/optional/}), in the order they are applied. A test keeps this list
      * equal to the directory.
      */
-    public static final List<String> FILES = List.of("001_event_sourcing.sql", "002_event_streaming.sql");
+    public static final List<String> FILES =
+            List.of("001_event_sourcing.sql", "002_event_streaming.sql", "003_snapshots.sql");
 
     private static final String RESOURCES = "/io/fmodel/postgres/sql/";
 

@@ -183,6 +183,29 @@ class LeastPrivilegeIT {
     }
 
     @Test
+    void the_application_role_saves_and_loads_snapshots_and_fetches_after_them_through_the_api() {
+        var repository = PostgresEventRepository.of(appDataSource(), Counter.types(), Increment::counterId);
+        var snapshots = PostgresSnapshotRepository.of(
+                appDataSource(), Counter.DECIDER, Increment::counterId, Integer.class, "v1");
+        Increment command = new Increment("snapshotted", 1);
+        UUID first = UUID.randomUUID();
+        var appended = repository.append(command, first, List.of(new Incremented("snapshotted", 1)), null);
+        var next = repository.append(
+                command,
+                UUID.randomUUID(),
+                List.of(new Incremented("snapshotted", 2)),
+                appended.getLast().version());
+        snapshots.save(
+                command,
+                new io.fmodel.core.application.Snapshot<>(1, appended.getLast().version()));
+        assertThat(snapshots.load(command))
+                .contains(new io.fmodel.core.application.Snapshot<>(
+                        1, appended.getLast().version()));
+        assertThat(repository.fetchAfter(command, appended.getLast().version(), first))
+                .contains(List.of(appended.getFirst(), next.getFirst()));
+    }
+
+    @Test
     void the_api_runs_as_its_owner_with_a_fixed_search_path_that_temporary_objects_cannot_hijack() throws Exception {
         try (Connection owner = database.connection();
                 Statement statement = owner.createStatement();

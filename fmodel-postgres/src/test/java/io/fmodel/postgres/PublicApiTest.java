@@ -19,6 +19,7 @@ class PublicApiTest {
 
     private static final List<Class<?>> PUBLIC_TYPES = List.of(
             PostgresEventRepository.class,
+            PostgresSnapshotRepository.class,
             EventTypes.class,
             EventTypes.Type.class,
             SchemaInstaller.class,

@@ -1,6 +1,8 @@
 package io.fmodel.core.application;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +18,11 @@ import org.jspecify.annotations.Nullable;
  *       current version is still {@code expectedVersion} ({@code null}: the stream must be empty); otherwise it
  *       throws {@link ConcurrencyConflictException} and writes nothing.
  *   <li>An append whose {@code commandId} was already appended to the stream writes nothing and returns the events
- *       that command appended the first time (idempotent retries).
+ *       that command appended the first time (idempotent retries). An append that writes returns the very
+ *       {@code events} instances it was given (an aggregate with snapshots relies on it to tell a write from a
+ *       replay; a repository that returns copies only makes it skip saving snapshots).
+ *   <li>{@link #fetchAfter} returns what {@link #fetch} would, less the events up to the snapshot's that the
+ *       snapshot's state already holds (see there).
  * </ul>
  *
  * {@snippet :
@@ -41,4 +47,39 @@ public interface EventRepository<C, E, V> {
      * @throws ConcurrencyConflictException when the stream's version is no longer {@code expectedVersion}
      */
     List<StoredEvent<E, V>> append(C command, UUID commandId, List<E> events, @Nullable V expectedVersion);
+
+    /**
+     * {@return the events of the stream {@code command} addresses after the event of version {@code after}, oldest
+     * first, preceded by the events up to and including that event that {@code commandId} appended, oldest first;
+     * empty when no event of the stream has version {@code after}}
+     *
+     * <p>An aggregate with snapshots calls it with the version of its snapshot: the events after it are all it has to
+     * fold, and the command's own earlier events let it recognise a retried command whose events are older than the
+     * snapshot, as it does without snapshots. Empty (not an empty list) means the version is not one of this stream,
+     * so the snapshot does not belong to it and the aggregate folds the whole history instead.
+     *
+     * <p>The default implementation filters {@link #fetch}, so it costs as much; a repository that can read from a
+     * version on (the PostgreSQL one, in one round trip) overrides it.
+     */
+    default Optional<List<StoredEvent<E, V>>> fetchAfter(C command, V after, UUID commandId) {
+        List<StoredEvent<E, V>> history = fetch(command);
+        int at = -1;
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i).version().equals(after)) {
+                at = i;
+                break;
+            }
+        }
+        if (at < 0) {
+            return Optional.empty();
+        }
+        List<StoredEvent<E, V>> events = new ArrayList<>();
+        for (StoredEvent<E, V> stored : history.subList(0, at + 1)) {
+            if (stored.commandId().equals(commandId)) {
+                events.add(stored);
+            }
+        }
+        events.addAll(history.subList(at + 1, history.size()));
+        return Optional.of(List.copyOf(events));
+    }
 }

@@ -18,6 +18,9 @@ import java.util.UUID;
  *       unchanged and nothing is written.
  *   <li>Idempotency: a command handled again with the same {@code commandId} returns the events it produced the
  *       first time, without deciding again (a decision with no events leaves no trace and is decided again).
+ *   <li>Snapshots are opt-in ({@link #of(Decider, EventRepository, SnapshotRepository, SnapshotPolicy)}): the
+ *       aggregate then folds only the events after the stream's snapshot, and decides, appends and returns exactly
+ *       what it would without them. A snapshot that does not belong to the stream is ignored (docs/snapshots.md).
  * </ul>
  *
  * {@snippet :
@@ -52,5 +55,29 @@ public interface EventSourcingAggregate<C, S, E> {
     static <C, S, E, V> EventSourcingAggregate<C, S, E> of(
             Decider<C, S, E> decider, EventRepository<C, E, V> repository) {
         return new FetchDecideAppend<>(decider, repository, RetryPolicy.defaults());
+    }
+
+    /**
+     * {@return an aggregate of {@code decider} over {@code repository} that starts each command from the stream's
+     * snapshot in {@code snapshots} and saves a new one as {@code snapshotPolicy} says, with the default retry policy}
+     *
+     * <p>Each attempt loads the snapshot, fetches the events after it ({@link EventRepository#fetchAfter}), folds them
+     * onto the snapshot's state, decides, and appends expecting the version of the last event fetched (the snapshot's
+     * when none is newer). Once the append committed, if at least {@code snapshotPolicy.every()} events were fetched
+     * and appended since the snapshot, the state with the new events is saved as the snapshot of the last one; a
+     * failing save does not fail the command ({@link SnapshotPolicy}). A decision with no events saves the fetched
+     * state on the same condition. A conflict retries the whole attempt, snapshot load included.
+     *
+     * {@snippet :
+     * var snapshots = InMemorySnapshotRepository.<CounterCommand, Integer>of(CounterCommand::counterId);
+     * var counters = EventSourcingAggregate.of(counter, repository, snapshots, SnapshotPolicy.every(100));
+     * }
+     */
+    static <C, S, E, V> EventSourcingAggregate<C, S, E> of(
+            Decider<C, S, E> decider,
+            EventRepository<C, E, V> repository,
+            SnapshotRepository<C, S, V> snapshots,
+            SnapshotPolicy snapshotPolicy) {
+        return new SnapshotFetchDecideAppend<>(decider, repository, snapshots, snapshotPolicy, RetryPolicy.defaults());
     }
 }

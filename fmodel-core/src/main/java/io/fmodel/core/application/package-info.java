@@ -3,7 +3,8 @@
  *
  * <p>Nothing here knows about a database; the ports ({@link io.fmodel.core.application.EventRepository},
  * {@link io.fmodel.core.application.StateRepository}, {@link io.fmodel.core.application.ViewStateRepository},
- * {@link io.fmodel.core.application.ActionPublisher}) are implemented in memory by this module
+ * {@link io.fmodel.core.application.ActionPublisher}, and the opt-in
+ * {@link io.fmodel.core.application.SnapshotRepository}) are implemented in memory by this module
  * ({@code InMemory...}, {@link io.fmodel.core.application.CollectingActionPublisher}) and on PostgreSQL by
  * {@code fmodel-postgres}.
  *

@@ -13,6 +13,7 @@ import io.fmodel.postgres.internal.jooq.Routines;
 import io.fmodel.postgres.internal.jooq.Tables;
 import io.fmodel.postgres.internal.jooq.tables.AppendEvents;
 import io.fmodel.postgres.internal.jooq.tables.GetEvents;
+import io.fmodel.postgres.internal.jooq.tables.GetEventsAfter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -45,6 +47,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     // than decoding the history (docs/benchmarks.md, part 1).
     private static final String FETCH_SQL;
     private static final String APPEND_SQL;
+    private static final String FETCH_AFTER_SQL;
 
     static {
         DSLContext render = DSL.using(SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
@@ -57,6 +60,10 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                         events.COMMAND_ID,
                         events.OFFSET)
                 .from(events));
+        GetEventsAfter after = Tables.GET_EVENTS_AFTER.call((String) null, (String) null, (UUID) null, (UUID) null);
+        FETCH_AFTER_SQL = render.render(render.select(
+                        after.EVENT, after.EVENT_ID, after.EVENT_VERSION, after.DATA, after.COMMAND_ID, after.OFFSET)
+                .from(after));
         AppendEvents appended = Tables.APPEND_EVENTS.call(
                 (String[]) null,
                 (UUID[]) null,
@@ -193,6 +200,46 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         return decode(id, rows);
     }
 
+    /**
+     * One call of {@code get_events_after}: the event {@code after} itself (absent: not an event of this stream), then
+     * in log order the command's earlier events and the events after it.
+     */
+    @Override
+    public Optional<List<StoredEvent<E, UUID>>> fetchAfter(C command, UUID after, UUID commandId) {
+        String id = streamIdOf(command);
+        if (after == null || commandId == null) {
+            throw new MissingValueException(stream(id), "after and command id are required", null, null);
+        }
+        List<Row> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(FETCH_AFTER_SQL)) {
+            statement.setString(1, id);
+            statement.setString(2, eventTypes.decider());
+            statement.setObject(3, after);
+            statement.setObject(4, commandId);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(row(result));
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, stream(id), null);
+        }
+        List<Row> events = new ArrayList<>(rows.size());
+        boolean found = false;
+        for (Row row : rows) {
+            if (row.eventId().equals(after)) {
+                found = true;
+                // the snapshot's own event is folded already: returned only as one of the command's events
+                if (!row.commandId().equals(commandId)) {
+                    continue;
+                }
+            }
+            events.add(row);
+        }
+        return found ? Optional.of(decode(id, events)) : Optional.empty();
+    }
+
     @Override
     public List<StoredEvent<E, UUID>> append(
             C command, UUID commandId, List<E> events, @Nullable UUID expectedVersion) {
@@ -266,7 +313,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     /** The columns of an {@code events} row that a stored event needs. */
     private record Row(String event, UUID eventId, long version, String data, UUID commandId, long offset) {}
 
-    /** Reads the row at the cursor of a result of {@link #FETCH_SQL} or {@link #APPEND_SQL}. */
+    /** Reads the row at the cursor of a result of {@link #FETCH_SQL}, {@link #FETCH_AFTER_SQL} or {@link #APPEND_SQL}. */
     private static Row row(ResultSet result) throws SQLException {
         return new Row(
                 result.getString(1),

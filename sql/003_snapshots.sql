@@ -1,0 +1,125 @@
+-- #####################################################################################################################
+-- 003_snapshots.sql: snapshots of aggregate states, an opt-in cache beside the event store (docs/snapshots.md).
+--
+-- Applied after 001 and 002, like them (psql in file-name order, or io.fmodel.postgres.SchemaInstaller).
+-- Idempotent: CREATE ... IF NOT EXISTS and CREATE OR REPLACE only. Objects are created unqualified.
+--
+-- A snapshot is a cache, not a fact: the events stay the truth. Rows may be deleted at any time (DELETE FROM
+-- snapshots, or TRUNCATE): the next command of the stream folds its whole history and saves a new one. This table
+-- is therefore NOT append-only, unlike events and deciders.
+-- #####################################################################################################################
+
+-- At most one snapshot per stream: the state folded up to and including the event event_id.
+CREATE TABLE IF NOT EXISTS snapshots
+(
+    "decider_id" TEXT                     NOT NULL,
+    "decider"    TEXT                     NOT NULL,
+    -- the shape of the state, chosen by the application: a snapshot of another revision is not loaded, so a changed
+    -- state class never decodes an old shape
+    "revision"   TEXT                     NOT NULL,
+    -- the state, as JSON
+    "state"      JSONB                    NOT NULL,
+    -- the last event folded into the state: the version the next append of the stream expects if none is newer
+    "event_id"   UUID                     NOT NULL,
+    -- that event's offset: a snapshot only ever moves forward
+    "offset"     BIGINT                   NOT NULL,
+    "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
+    PRIMARY KEY ("decider_id", "decider")
+);
+
+-- API: save the snapshot of a stream, unless a newer one is stored: an upsert that only moves forward by offset (a
+-- snapshot of another revision at the same offset is replaced). Returns true if this state was stored.
+-- v_event_id must be an event of the stream (ES003 otherwise: a snapshot of another stream is never stored).
+-- Example: SELECT save_snapshot('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1', 'v1', '{"count": 3}',
+--                               '21e19516-9bda-11ed-a8fc-0242ac120002');
+CREATE OR REPLACE FUNCTION save_snapshot(v_decider_id TEXT, v_decider TEXT, v_revision TEXT, v_state JSONB,
+                                         v_event_id UUID)
+    RETURNS BOOLEAN
+    LANGUAGE plpgsql AS
+$$
+DECLARE
+    v_offset BIGINT;
+BEGIN
+    IF v_decider_id IS NULL OR v_decider IS NULL OR v_revision IS NULL OR v_state IS NULL OR v_event_id IS NULL THEN
+        RAISE EXCEPTION 'save_snapshot: decider_id, decider, revision, state and event_id are required'
+            USING ERRCODE = 'ES005';
+    END IF;
+    -- events_event_id_key: one index lookup whatever the stream's length (planned per call: ADR 0050)
+    EXECUTE 'SELECT "offset" FROM events WHERE "event_id" = $1 AND "decider_id" = $2 AND "decider" = $3'
+        INTO v_offset
+        USING v_event_id, v_decider_id, v_decider;
+    IF v_offset IS NULL THEN
+        RAISE EXCEPTION 'snapshot version % is not an event of stream (%, %)', v_event_id, v_decider, v_decider_id
+            USING ERRCODE = 'ES003';
+    END IF;
+    INSERT INTO snapshots AS s ("decider_id", "decider", "revision", "state", "event_id", "offset")
+    VALUES (v_decider_id, v_decider, v_revision, v_state, v_event_id, v_offset)
+    ON CONFLICT ("decider_id", "decider") DO UPDATE
+        SET "revision"   = excluded."revision",
+            "state"      = excluded."state",
+            "event_id"   = excluded."event_id",
+            "offset"     = excluded."offset",
+            "updated_at" = NOW()
+    WHERE s."offset" < excluded."offset"
+       OR (s."offset" = excluded."offset" AND s."revision" <> excluded."revision");
+    RETURN FOUND;
+END;
+$$;
+
+-- API: the snapshot of a stream in revision v_revision; no row when there is none (or only one of another revision).
+-- Example: SELECT * FROM get_snapshot('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1', 'v1');
+CREATE OR REPLACE FUNCTION get_snapshot(v_decider_id TEXT, v_decider TEXT, v_revision TEXT)
+    RETURNS SETOF snapshots
+    LANGUAGE plpgsql
+    STABLE AS
+$$
+BEGIN
+    -- planned per call, like get_events (ADR 0050)
+    RETURN QUERY EXECUTE 'SELECT * FROM snapshots WHERE "decider_id" = $1 AND "decider" = $2 AND "revision" = $3'
+        USING v_decider_id, v_decider, v_revision;
+END;
+$$;
+
+-- API: what an aggregate folds onto a snapshot of event v_after: the event v_after itself first (so that no row at
+-- all means v_after is not an event of this stream), then in log order the events of the stream after it and the
+-- earlier events of command v_command_id (to recognise a retried command older than the snapshot).
+-- Its cost depends on the number of events returned, not on the stream's length nor on other streams: the events
+-- after v_after are found by walking the stream's previous_id chain forward (events_previous_id_key, one unique
+-- lookup per event), the command's events by the offsets of its row in stream_commands (command_events).
+-- Example: SELECT * FROM get_events_after('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1',
+--                                         '21e19516-9bda-11ed-a8fc-0242ac120002', gen_random_uuid());
+CREATE OR REPLACE FUNCTION get_events_after(v_decider_id TEXT, v_decider TEXT, v_after UUID, v_command_id UUID)
+    RETURNS SETOF events
+    LANGUAGE plpgsql
+    STABLE AS
+$$
+DECLARE
+    v_offset BIGINT;
+BEGIN
+    EXECUTE 'SELECT "offset" FROM events WHERE "event_id" = $1 AND "decider_id" = $2 AND "decider" = $3'
+        INTO v_offset
+        USING v_after, v_decider_id, v_decider;
+    IF v_offset IS NULL THEN
+        RETURN;
+    END IF;
+    -- Why the chain and not a range of events_stream_idx from v_offset on: no query can pin the planner to that
+    -- index with the offset as its start. With "decider_id" = $1 AND "offset" >= $3 it reads the primary key from
+    -- the offset on (the events of every stream since) whenever statistics make the stream look like most of the
+    -- table; with a row comparison it enters events_stream_idx at the stream's first entry. Both were measured.
+    -- The command's earlier events come from its row in stream_commands (command_events). Planned for the actual
+    -- values (EXECUTE, ADR 0050).
+    RETURN QUERY EXECUTE 'WITH RECURSIVE after_snapshot AS (
+                              SELECT * FROM events WHERE "event_id" = $3
+                              UNION ALL
+                              SELECT e.* FROM after_snapshot a JOIN events e ON e."previous_id" = a."event_id")
+                          SELECT * FROM after_snapshot
+                          UNION ALL
+                          SELECT * FROM command_events($4, $1, $2) WHERE "offset" < $5
+                          ORDER BY "offset"'
+        USING v_decider_id, v_decider, v_after, v_command_id, v_offset;
+END;
+$$;
+
+INSERT INTO schema_version ("file")
+VALUES ('003_snapshots.sql')
+ON CONFLICT DO NOTHING;
