@@ -95,7 +95,9 @@ final class CommandBenchmarks {
     }
 
     private Rate commandRate(boolean hot, boolean framework, int threads, int total) throws Exception {
-        String prefix = "c" + (run++) + "-";
+        // The same streams from round to round (one set per variant and thread count): accounts that exist and grow,
+        // not only first appends; framework and baseline grow theirs alike.
+        String prefix = (hot ? "hot" : "ind") + threads + (framework ? "fw" : "raw") + "-";
         int streams = hot ? sizes.hotStreams() : sizes.independentStreams();
         int perThread = Math.max(1, total / threads);
         Measure.Timing timing = Measure.timed(threads, perThread, (thread, i) -> {
@@ -176,11 +178,14 @@ final class CommandBenchmarks {
         REPOSITORY
     }
 
+    private final java.util.Map<String, @Nullable UUID[]> appendHeads = new java.util.HashMap<>();
+
     /** {@return appends (transactions) per second, each thread continuing its own streams} */
     private double appends(Append kind, int threads, int total) throws Exception {
-        String prefix = "a" + (run++) + "-";
+        // Each variant continues its own streams from round to round (the heads it knows are kept).
+        String prefix = "app" + kind.ordinal() + "t" + threads + "-";
         int streams = sizes.independentStreams();
-        @Nullable UUID[] heads = new UUID[streams];
+        @Nullable UUID[] heads = appendHeads.computeIfAbsent(prefix, key -> new UUID[streams]);
         int perThread = Math.max(1, total / threads);
         long nanos = Measure.run(threads, perThread, (thread, i) -> {
             int s = (i * threads + thread) % streams;
