@@ -61,6 +61,28 @@ class PostgresEventRepositoryIT {
     }
 
     @Test
+    void decisions_of_any_size_are_appended_in_order_and_replayed_whole() {
+        // up to 8 events one bind value per element, above that array parameters: both paths, both edges
+        var command = new Increment("sizes", 1);
+        UUID version = null;
+        List<CounterEvent> all = new ArrayList<>();
+        for (int size : new int[] {1, 2, 8, 9, 20}) {
+            List<CounterEvent> decision = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                decision.add(new Incremented("sizes", all.size() + i));
+            }
+            UUID commandId = UUID.randomUUID();
+            var stored = repository.append(command, commandId, decision, version);
+            assertThat(stored).extracting(StoredEvent::event).containsExactlyElementsOf(decision);
+            // sent again: nothing appended, the same events back
+            assertThat(repository.append(command, commandId, decision, version)).isEqualTo(stored);
+            version = stored.getLast().version();
+            all.addAll(decision);
+        }
+        assertThat(repository.fetch(command)).extracting(StoredEvent::event).containsExactlyElementsOf(all);
+    }
+
+    @Test
     void registering_the_event_types_again_is_harmless() {
         var again = PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
         assertThat(again.fetch(new Increment("nothing-here", 1))).isEmpty();

@@ -19,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,6 +49,15 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     // than decoding the history (docs/benchmarks.md, part 1).
     private static final String FETCH_SQL;
     private static final String APPEND_SQL;
+    /**
+     * Decisions of up to this many events are appended with one bind value per array element ({@code ARRAY[?, ?]}):
+     * the driver's array parameters ({@code createArrayOf}, {@code setArray}) cost more client CPU than the rest of
+     * an append (a JFR profile of part 1 of the benchmarks).
+     */
+    private static final int INLINE = 8;
+    /** {@code APPEND_INLINE_SQL[n]}: the append of {@code n} events with element binds. */
+    private static final String[] APPEND_INLINE_SQL = new String[INLINE + 1];
+
     private static final String FETCH_AFTER_SQL;
 
     static {
@@ -74,7 +85,25 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 (UUID) null,
                 (Long[]) null,
                 (Boolean) null);
-        APPEND_SQL = render.render(render.select(
+        APPEND_SQL = renderAppend(render, appended);
+        for (int n = 1; n <= INLINE; n++) {
+            APPEND_INLINE_SQL[n] = renderAppend(
+                    render,
+                    Tables.APPEND_EVENTS.call(
+                            DSL.array(Collections.nCopies(n, DSL.val((String) null, SQLDataType.CLOB))),
+                            DSL.array(Collections.nCopies(n, DSL.val((UUID) null, SQLDataType.UUID))),
+                            DSL.val((String) null, SQLDataType.CLOB),
+                            DSL.val((String) null, SQLDataType.CLOB),
+                            DSL.array(Collections.nCopies(n, DSL.val((JSONB) null, SQLDataType.JSONB))),
+                            DSL.val((UUID) null, SQLDataType.UUID),
+                            DSL.val((UUID) null, SQLDataType.UUID),
+                            DSL.array(Collections.nCopies(n, DSL.val((Long) null, SQLDataType.BIGINT))),
+                            DSL.val((Boolean) null, SQLDataType.BOOLEAN)));
+        }
+    }
+
+    private static String renderAppend(DSLContext render, AppendEvents appended) {
+        return render.render(render.select(
                         appended.EVENT,
                         appended.EVENT_ID,
                         appended.EVENT_VERSION,
@@ -279,18 +308,34 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
             versions[i] = encoding.type().version();
         }
         List<Row> rows = new ArrayList<>(n);
+        boolean inline = n <= INLINE;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(APPEND_SQL)) {
-            statement.setArray(1, connection.createArrayOf("text", names));
-            statement.setArray(2, connection.createArrayOf("uuid", ids));
-            statement.setString(3, eventTypes.decider());
-            statement.setString(4, id);
-            // text[], cast to jsonb[] by the statement: no array literal to escape on this side
-            statement.setArray(5, connection.createArrayOf("text", data));
-            statement.setObject(6, commandId);
-            statement.setObject(7, expectedVersion);
-            statement.setArray(8, connection.createArrayOf("int8", versions));
-            statement.setBoolean(9, closes.test(events.getLast()));
+                PreparedStatement statement = connection.prepareStatement(inline ? APPEND_INLINE_SQL[n] : APPEND_SQL)) {
+            if (inline) {
+                // names, ids, decider, stream, data, command, expected version, versions, final
+                for (int i = 0; i < n; i++) {
+                    statement.setString(1 + i, names[i]);
+                    statement.setObject(1 + n + i, ids[i]);
+                    statement.setString(3 + 2 * n + i, data[i]);
+                    statement.setLong(5 + 3 * n + i, versions[i]);
+                }
+                statement.setString(1 + 2 * n, eventTypes.decider());
+                statement.setString(2 + 2 * n, id);
+                statement.setObject(3 + 3 * n, commandId);
+                statement.setObject(4 + 3 * n, expectedVersion);
+                statement.setBoolean(5 + 4 * n, closes.test(events.getLast()));
+            } else {
+                statement.setArray(1, connection.createArrayOf("text", names));
+                statement.setArray(2, connection.createArrayOf("uuid", ids));
+                statement.setString(3, eventTypes.decider());
+                statement.setString(4, id);
+                // text[], cast to jsonb[] by the statement: no array literal to escape on this side
+                statement.setArray(5, connection.createArrayOf("text", data));
+                statement.setObject(6, commandId);
+                statement.setObject(7, expectedVersion);
+                statement.setArray(8, connection.createArrayOf("int8", versions));
+                statement.setBoolean(9, closes.test(events.getLast()));
+            }
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     rows.add(row(result));

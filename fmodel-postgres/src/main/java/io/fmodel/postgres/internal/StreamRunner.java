@@ -208,6 +208,11 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
     /** Fetches and processes one round of batches; {@return false if there was nothing to fetch} */
     private boolean round(Connection connection) throws SQLException {
         List<Batch> batches = fetch(connection);
+        if (batches.size() >= options.partitionsPerFetch()) {
+            // Other partitions are probably waiting: wake the idle workers now, or they sleep until an append's
+            // notification or the poll interval while this one takes every partition round after round.
+            consumer.wake();
+        }
         for (int i = 0; i < batches.size(); i++) {
             if (consumer.isClosed()) {
                 for (Batch rest : batches.subList(i, batches.size())) {
@@ -217,25 +222,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             }
             process(connection, batches.get(i));
         }
-        if (full(batches)) {
-            // There is probably more: wake the idle workers, or they sleep until an append's notification or the
-            // poll interval while this one takes every partition round after round (a few hot streams).
-            consumer.wake();
-        }
         return !batches.isEmpty();
-    }
-
-    /** {@return whether a fetch got as many partitions, or as many events of one partition, as it asked for} */
-    private boolean full(List<Batch> batches) {
-        if (batches.size() >= options.partitionsPerFetch()) {
-            return true;
-        }
-        for (Batch batch : batches) {
-            if (batch.rows().size() >= options.eventsPerPartition()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private List<Batch> fetch(Connection connection) throws SQLException {
@@ -274,7 +261,14 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             outcome = prefix instanceof Outcome.Done done ? new Outcome.Done(done.events()) : failed;
         }
         switch (outcome) {
-            case Outcome.Done done -> consumer.processed(batch.partition(), done.events());
+            case Outcome.Done done -> {
+                consumer.processed(batch.partition(), done.events());
+                if (done.events() >= options.eventsPerPartition()) {
+                    // the partition probably has more, and its lease ended with the ack: an idle worker can go on
+                    // with it while this one works through the rest of its batches (a few hot streams)
+                    consumer.wake();
+                }
+            }
             case Outcome.LeaseLost lost ->
                 LOG.warn(
                         "view {}: lease on {} lost, its batch was rolled back: {}",
