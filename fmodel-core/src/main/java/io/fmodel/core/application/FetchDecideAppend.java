@@ -24,10 +24,7 @@ record FetchDecideAppend<C, S, E, V>(Decider<C, S, E> decider, EventRepository<C
 
     private List<E> attempt(C command, UUID commandId) {
         List<StoredEvent<E, V>> history = repository.fetch(command);
-        List<E> earlier = history.stream()
-                .filter(stored -> stored.commandId().equals(commandId))
-                .map(StoredEvent::event)
-                .toList();
+        List<E> earlier = Histories.eventsOf(history, commandId);
         if (!earlier.isEmpty()) {
             return earlier;
         }
@@ -40,9 +37,7 @@ record FetchDecideAppend<C, S, E, V>(Decider<C, S, E> decider, EventRepository<C
             return List.of();
         }
         @Nullable V expected = history.isEmpty() ? null : history.getLast().version();
-        return repository.append(command, commandId, events, expected).stream()
-                .map(StoredEvent::event)
-                .toList();
+        return Histories.events(repository.append(command, commandId, events, expected));
     }
 
     @Override

@@ -48,10 +48,7 @@ record SnapshotFetchDecideAppend<C, S, E, V>(
             version = null;
             fetched = repository.fetch(command);
         }
-        List<E> earlier = fetched.stream()
-                .filter(stored -> stored.commandId().equals(commandId))
-                .map(StoredEvent::event)
-                .toList();
+        List<E> earlier = Histories.eventsOf(fetched, commandId);
         if (!earlier.isEmpty()) {
             return earlier;
         }
@@ -75,7 +72,7 @@ record SnapshotFetchDecideAppend<C, S, E, V>(
             }
             saveIfDue(command, state, appended.getLast().version(), fetched.size() + appended.size());
         }
-        return appended.stream().map(StoredEvent::event).toList();
+        return Histories.events(appended);
     }
 
     /**
