@@ -147,8 +147,10 @@ final class CommandBenchmarks {
                     ratios[r] = fw[r] / base[r];
                 }
                 String notes = String.format(
-                        "client CPU per command fw %.0f us / raw %.0f us; conflicts retried fw %d / raw %d;"
-                                + " gave up fw %d / raw %d",
+                        "ratio per round: quartiles %.2f-%.2f; client CPU per command fw %.0f us / raw %.0f us;"
+                                + " conflicts retried fw %d / raw %d; gave up fw %d / raw %d",
+                        Measure.percentile(ratios, 25),
+                        Measure.percentile(ratios, 75),
                         Measure.median(fwCpu),
                         Measure.median(baseCpu),
                         counting.conflicts.sum() - fwConflicts0,

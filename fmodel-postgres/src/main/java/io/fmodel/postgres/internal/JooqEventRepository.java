@@ -213,20 +213,21 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     @Override
     public List<StoredEvent<E, UUID>> fetch(C command) {
         String id = streamIdOf(command);
-        List<Row> rows = new ArrayList<>();
+        List<StoredEvent<E, UUID>> events = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(FETCH_SQL)) {
             statement.setString(1, id);
             statement.setString(2, eventTypes.decider());
             try (ResultSet result = statement.executeQuery()) {
+                // decoded as read, as a hand-written loop would: no intermediate rows, no copy
                 while (result.next()) {
-                    rows.add(row(result));
+                    events.add(decode(id, row(result)));
                 }
             }
         } catch (SQLException e) {
             throw SqlErrors.map(e, stream(id), null);
         }
-        return decode(id, rows);
+        return Collections.unmodifiableList(events);
     }
 
     /**
