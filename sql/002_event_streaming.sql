@@ -305,6 +305,7 @@ DECLARE
     v_lease     BIGINT;
     v_attempt   INT;
     v_until     TIMESTAMP WITH TIME ZONE;
+    v_events    events[];
 BEGIN
     IF v_partitions IS NULL OR v_partitions < 1 OR v_events_per_partition IS NULL OR v_events_per_partition < 1
         OR v_seconds <= 0 THEN
@@ -330,17 +331,22 @@ BEGIN
                        ORDER BY p.position
                        LIMIT v_partitions FOR UPDATE SKIP LOCKED
         LOOP
-            SELECT max(e.offset), count(*)
-            INTO v_last, v_count
-            FROM (SELECT e.offset
-                  FROM events e
-                  WHERE e.decider_id = v_candidate.decider_id
-                    AND e.decider = v_candidate.decider
-                    AND e.offset > v_candidate.position
-                  -- (decider_id, offset): the order of events_stream_idx, so no plan walks the log in offset order
-                  ORDER BY e.decider_id, e.offset
-                  LIMIT v_events_per_partition) e;
+            -- The partition's next events, read once and planned per call: a plan cached while the store was small
+            -- scans every event for each partition once it has grown (ADR 0050, CachedStreamingPlansIT).
+            -- (decider_id, offset): the order of events_stream_idx, so no plan walks the log in offset order.
+            EXECUTE 'SELECT array_agg(e ORDER BY e."offset")
+                     FROM (SELECT *
+                           FROM events e
+                           WHERE e."decider_id" = $1
+                             AND e."decider" = $2
+                             AND e."offset" > $3
+                           ORDER BY e."decider_id", e."offset"
+                           LIMIT $4) e'
+                INTO v_events
+                USING v_candidate.decider_id, v_candidate.decider, v_candidate.position, v_events_per_partition;
+            v_count := COALESCE(cardinality(v_events), 0);
             CONTINUE WHEN v_count = 0;
+            v_last := (v_events[v_count])."offset";
             UPDATE view_positions p
             SET locked_until = clock_timestamp() + v_timeout,
                 lease        = p.lease + 1,
@@ -365,12 +371,8 @@ BEGIN
                                 v_lease,
                                 v_attempt,
                                 v_until
-                         FROM events e
-                         WHERE e.decider_id = v_candidate.decider_id
-                           AND e.decider = v_candidate.decider
-                           AND e.offset > v_candidate.position
-                           AND e.offset <= v_last
-                         ORDER BY e.decider_id, e.offset;
+                         FROM unnest(v_events) e
+                         ORDER BY e.offset;
         END LOOP;
 END;
 $$;
@@ -424,8 +426,10 @@ BEGIN
         RAISE EXCEPTION '%: view % is not registered', v_operation, v_view USING ERRCODE = 'VS001';
     END IF;
     IF v_decider IS NULL AND v_offset IS NOT NULL THEN
-        SELECT e."decider" INTO v_decider FROM events e WHERE e."offset" = v_offset AND e."decider_id" = v_decider_id;
-        IF NOT FOUND THEN
+        EXECUTE 'SELECT e."decider" FROM events e WHERE e."offset" = $1 AND e."decider_id" = $2'
+            INTO v_decider
+            USING v_offset, v_decider_id;
+        IF v_decider IS NULL THEN
             RAISE EXCEPTION '%: offset % is not an event of decider_id %', v_operation, v_offset, v_decider_id
                 USING ERRCODE = 'VS003';
         END IF;
@@ -485,6 +489,7 @@ CREATE OR REPLACE FUNCTION ack_event(v_view TEXT, v_decider_id TEXT, v_offset BI
 $$
 DECLARE
     v_position view_positions%ROWTYPE;
+    v_known    BOOLEAN;
 BEGIN
     IF v_offset IS NULL THEN
         RAISE EXCEPTION 'ack_event: offset is required' USING ERRCODE = 'VS005';
@@ -495,8 +500,11 @@ BEGIN
             v_offset, v_position.position, v_position.delivered_to, v_position.decider, v_decider_id, v_view
             USING ERRCODE = 'VS003';
     END IF;
-    PERFORM FROM events e WHERE e."offset" = v_offset AND e."decider" = v_position.decider AND e."decider_id" = v_decider_id;
-    IF NOT FOUND THEN
+    -- by primary key, planned per call (ADR 0050)
+    EXECUTE 'SELECT EXISTS (SELECT FROM events e WHERE e."offset" = $1 AND e."decider" = $2 AND e."decider_id" = $3)'
+        INTO v_known
+        USING v_offset, v_position.decider, v_decider_id;
+    IF NOT v_known THEN
         RAISE EXCEPTION 'ack_event: offset % is not an event of partition (%, %)', v_offset, v_position.decider,
             v_decider_id USING ERRCODE = 'VS003';
     END IF;
