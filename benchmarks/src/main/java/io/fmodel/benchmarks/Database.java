@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fmodel.postgres.EmbeddedStore;
 import io.fmodel.postgres.SchemaInstaller;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -59,6 +58,8 @@ final class Database implements AutoCloseable {
         }
         schemas.add(schema);
         HikariConfig config = new HikariConfig();
+        // by class name: under exec:java, DriverManager does not see the driver unless something loaded it first
+        config.setDriverClassName(org.postgresql.Driver.class.getName());
         config.setJdbcUrl(baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
         config.setUsername(user);
         config.setPassword(password);
@@ -100,7 +101,14 @@ final class Database implements AutoCloseable {
     }
 
     private Connection admin() throws SQLException {
-        return DriverManager.getConnection(baseUrl, user, password);
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        Connection connection = new org.postgresql.Driver().connect(baseUrl, properties);
+        if (connection == null) {
+            throw new SQLException("not a PostgreSQL JDBC URL: " + baseUrl);
+        }
+        return connection;
     }
 
     @Override

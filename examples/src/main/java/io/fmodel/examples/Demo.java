@@ -152,6 +152,8 @@ public final class Demo {
             PrintStream out)
             throws Exception {
         HikariConfig config = new HikariConfig();
+        // by class name: under exec:java, DriverManager does not see the driver unless something loaded it first
+        config.setDriverClassName("org.postgresql.Driver");
         config.setJdbcUrl(url);
         if (user != null) {
             config.setUsername(user);
