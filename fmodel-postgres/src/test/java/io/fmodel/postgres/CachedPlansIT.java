@@ -8,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,29 +47,17 @@ class CachedPlansIT {
                 earlyCommands(cached, "early-" + i);
             }
 
-            try (Connection other = db.dataSource().getConnection();
-                    Statement s = other.createStatement()) {
-                s.execute("""
-                        DO $$
-                        BEGIN
-                            FOR i IN 1 .. %d LOOP
-                                PERFORM append_events(ARRAY['Incremented'], ARRAY[gen_random_uuid()], 'counter',
-                                    'grown-' || i, ARRAY['{}'::jsonb], gen_random_uuid(), NULL, ARRAY[1::bigint]);
-                            END LOOP;
-                        END
-                        $$""".formatted(GROWN));
-            }
+            PlanChecks.appendNewStreams(db.dataSource(), "grown-", GROWN);
 
             // pg_stat_xact_* may still hold counts of earlier transactions that were not flushed: measure the
             // difference
             cached.setAutoCommit(false);
-            Map<String, Long> before = sequentialReads(cached);
+            Map<String, Long> before = PlanChecks.sequentialReads(cached);
             UUID head = append(cached, "late", UUID.randomUUID(), null);
             for (int i = 0; i < 20; i++) {
                 head = append(cached, "late", UUID.randomUUID(), head);
             }
-            Map<String, Long> sequentialReads = sequentialReads(cached);
-            sequentialReads.replaceAll((table, reads) -> reads - before.getOrDefault(table, 0L));
+            Map<String, Long> sequentialReads = PlanChecks.sequentialReadsSince(before, cached);
 
             assertThat(sequentialReads)
                     .as("rows read by sequential scans in the appending transaction")
@@ -79,7 +66,7 @@ class CachedPlansIT {
                     .containsEntry("events", 0L);
 
             // get_events, prepared on the server by the driver after a few executions, as the repository runs it
-            Map<String, Long> beforeFetch = sequentialReads(cached);
+            Map<String, Long> beforeFetch = PlanChecks.sequentialReads(cached);
             for (int i = 0; i < 3; i++) {
                 try (PreparedStatement fetch =
                         cached.prepareStatement("SELECT event_id FROM get_events(?, 'counter') ORDER BY 1")) {
@@ -93,8 +80,7 @@ class CachedPlansIT {
                     }
                 }
             }
-            Map<String, Long> fetchReads = sequentialReads(cached);
-            fetchReads.replaceAll((table, reads) -> reads - beforeFetch.getOrDefault(table, 0L));
+            Map<String, Long> fetchReads = PlanChecks.sequentialReadsSince(beforeFetch, cached);
             cached.commit();
             assertThat(fetchReads)
                     .as("rows read by sequential scans by get_events")
@@ -128,17 +114,5 @@ class CachedPlansIT {
                 return rows.getObject(1, UUID.class);
             }
         }
-    }
-
-    private static Map<String, Long> sequentialReads(Connection c) throws SQLException {
-        Map<String, Long> reads = new TreeMap<>();
-        try (Statement s = c.createStatement();
-                ResultSet rows = s.executeQuery("SELECT relname, coalesce(seq_tup_read, 0)"
-                        + " FROM pg_stat_xact_user_tables WHERE schemaname = current_schema()")) {
-            while (rows.next()) {
-                reads.put(rows.getString(1), rows.getLong(2));
-            }
-        }
-        return reads;
     }
 }

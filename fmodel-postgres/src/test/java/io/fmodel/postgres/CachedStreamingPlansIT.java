@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,7 +31,7 @@ class CachedStreamingPlansIT {
                 s.execute("SELECT register_decider_event('counter', 'Incremented')");
                 s.execute("SELECT register_view('cached', '-infinity'::timestamptz)");
             }
-            append(20, "small-");
+            PlanChecks.appendNewStreams(db.dataSource(), "small-", 20);
             try (Connection other = db.dataSource().getConnection();
                     Statement s = other.createStatement()) {
                 s.execute("VACUUM ANALYZE");
@@ -42,16 +41,15 @@ class CachedStreamingPlansIT {
                 assertThat(leaseAndAck(cached, 1)).isEqualTo(1);
             }
 
-            append(GROWN, "grown-");
+            PlanChecks.appendNewStreams(db.dataSource(), "grown-", GROWN);
 
             cached.setAutoCommit(false);
             try (Statement s = cached.createStatement()) {
                 s.execute("SELECT discover_events('cached', 100000)"); // discovery itself reads the new events
             }
-            Map<String, Long> before = sequentialReads(cached);
+            Map<String, Long> before = PlanChecks.sequentialReads(cached);
             assertThat(leaseAndAck(cached, 10)).isEqualTo(10);
-            Map<String, Long> reads = sequentialReads(cached);
-            reads.replaceAll((table, n) -> n - before.getOrDefault(table, 0L));
+            Map<String, Long> reads = PlanChecks.sequentialReadsSince(before, cached);
             cached.commit();
 
             assertThat(reads)
@@ -59,22 +57,6 @@ class CachedStreamingPlansIT {
                     .containsEntry("events", 0L)
                     .containsEntry("view_positions", 0L);
             // views (one row per view) is read by plain statements: a scan of its one page is the right plan
-        }
-    }
-
-    /** Appends one event to each of {@code streams} new streams, on another connection. */
-    private static void append(int streams, String prefix) throws SQLException {
-        try (Connection other = db.dataSource().getConnection();
-                Statement s = other.createStatement()) {
-            s.execute("""
-                    DO $$
-                    BEGIN
-                        FOR i IN 1 .. %d LOOP
-                            PERFORM append_events(ARRAY['Incremented'], ARRAY[gen_random_uuid()], 'counter',
-                                '%s' || i, ARRAY['{}'::jsonb], gen_random_uuid(), NULL, ARRAY[1::bigint]);
-                        END LOOP;
-                    END
-                    $$""".formatted(streams, prefix));
         }
     }
 
@@ -99,17 +81,5 @@ class CachedStreamingPlansIT {
             }
         }
         return leased.size();
-    }
-
-    private static Map<String, Long> sequentialReads(Connection c) throws SQLException {
-        Map<String, Long> reads = new TreeMap<>();
-        try (Statement s = c.createStatement();
-                ResultSet rows = s.executeQuery("SELECT relname, coalesce(seq_tup_read, 0)"
-                        + " FROM pg_stat_xact_user_tables WHERE schemaname = current_schema()")) {
-            while (rows.next()) {
-                reads.put(rows.getString(1), rows.getLong(2));
-            }
-        }
-        return reads;
     }
 }
