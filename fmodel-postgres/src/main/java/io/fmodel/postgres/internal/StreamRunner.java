@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * only, on the worker's own JDBC connection: jOOQ never begins or ends a transaction here, so the handler's writes
  * and the ack share the transaction this class opens and commits. The two calls of every batch, the lease and the
  * ack, are rendered from those routines once and run as plain JDBC prepared statements (like the event repository's
- * statements: rendering them per batch cost measurable client CPU, docs/benchmarks.md part 4). The one statement that is not generated is
- * {@code LISTEN}, a constant, which needs the raw {@code PGConnection}. The worker loop, the LISTEN wake-up, failure
+ * statements: rendering them per batch cost measurable client CPU, docs/benchmarks.md part 4). The one statement
+ * that is not generated is {@code LISTEN}, a constant, which needs the raw {@code PGConnection}. The worker loop, the LISTEN wake-up, failure
  * classification and the calls outside a batch are shared with {@link HttpDeliveryRunner} in {@link ViewConsumer}.
  */
 public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
