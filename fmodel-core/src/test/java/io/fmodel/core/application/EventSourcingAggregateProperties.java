@@ -27,21 +27,25 @@ class EventSourcingAggregateProperties {
 
     record CountedTo(int value) {}
 
-    @Test
-    void concurrent_handle_calls_on_one_stream_lose_no_update() throws Exception {
-        int threads = 8;
-        int perThread = 50;
-        // Each event records the value it counted to, so a decision on a stale state shows as a lost update.
-        Decider<Add, Integer, CountedTo> absolute = Decider.of(
-                0,
-                (add, count) -> {
-                    Thread.yield(); // a decision takes time: give the other writers a chance to race
-                    return List.of(new CountedTo(count + add.amount()));
-                },
-                (count, e) -> e.value());
-        InMemoryEventRepository<Add, CountedTo> repository = InMemoryEventRepository.of(Add::counterId);
-        var counters = EventSourcingAggregate.of(absolute, repository)
-                .withRetry(RetryPolicy.of(10_000, Duration.ZERO, Duration.ofMillis(2)));
+    /** Each event records the value it counted to, so a decision on a stale state shows as a lost update. */
+    static final Decider<Add, Integer, CountedTo> ABSOLUTE = Decider.of(
+            0,
+            (add, count) -> {
+                Thread.yield(); // a decision takes time: give the other writers a chance to race
+                return List.of(new CountedTo(count + add.amount()));
+            },
+            (count, e) -> e.value());
+
+    /**
+     * Runs {@code threads} x {@code perThread} {@code Add("shared", 1)} commands at once through {@code counters},
+     * then checks that the stream holds exactly the accepted ones, each counted on the state before it.
+     */
+    static void assertNoLostUpdate(
+            EventSourcingAggregate<Add, Integer, CountedTo> counters,
+            InMemoryEventRepository<Add, CountedTo> repository,
+            int threads,
+            int perThread)
+            throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> accepted = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
@@ -67,12 +71,20 @@ class EventSourcingAggregateProperties {
             }
             List<StoredEvent<CountedTo, Long>> stream = repository.stream("shared");
             assertThat(total).isPositive();
-            assertThat(fold(absolute, stream)).isEqualTo(total);
+            assertThat(fold(ABSOLUTE, stream)).isEqualTo(total);
             assertThat(stream)
                     .extracting(StoredEvent::version)
                     .containsExactlyElementsOf(
                             LongStream.rangeClosed(1, total).boxed().toList());
         }
+    }
+
+    @Test
+    void concurrent_handle_calls_on_one_stream_lose_no_update() throws Exception {
+        InMemoryEventRepository<Add, CountedTo> repository = InMemoryEventRepository.of(Add::counterId);
+        var counters = EventSourcingAggregate.of(ABSOLUTE, repository)
+                .withRetry(RetryPolicy.of(10_000, Duration.ZERO, Duration.ofMillis(2)));
+        assertNoLostUpdate(counters, repository, 8, 50);
     }
 
     @Test

@@ -5,19 +5,13 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
-import io.fmodel.core.Decider;
 import io.fmodel.core.application.Counter.Add;
 import io.fmodel.core.application.Counter.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
@@ -76,53 +70,15 @@ class SnapshottingAggregateProperties {
 
     @Test
     void concurrent_handle_calls_with_snapshots_on_one_stream_lose_no_update() throws Exception {
-        int threads = 8;
-        int perThread = 50;
-        Decider<Add, Integer, EventSourcingAggregateProperties.CountedTo> absolute = Decider.of(
-                0,
-                (add, count) -> {
-                    Thread.yield();
-                    return List.of(new EventSourcingAggregateProperties.CountedTo(count + add.amount()));
-                },
-                (count, e) -> e.value());
         InMemoryEventRepository<Add, EventSourcingAggregateProperties.CountedTo> repository =
                 InMemoryEventRepository.of(Add::counterId);
         InMemorySnapshotRepository<Add, Integer> snapshots = InMemorySnapshotRepository.of(Add::counterId);
-        var counters = EventSourcingAggregate.of(absolute, repository, snapshots, SnapshotPolicy.every(3))
+        var counters = EventSourcingAggregate.of(
+                        EventSourcingAggregateProperties.ABSOLUTE, repository, snapshots, SnapshotPolicy.every(3))
                 .withRetry(RetryPolicy.of(10_000, Duration.ZERO, Duration.ofMillis(2)));
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> accepted = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            for (int t = 0; t < threads; t++) {
-                accepted.add(pool.submit(() -> {
-                    start.await();
-                    int ok = 0;
-                    for (int i = 0; i < perThread; i++) {
-                        try {
-                            counters.handle(new Add("shared", 1));
-                            ok++;
-                        } catch (RetriesExhaustedException gaveUp) {
-                            // counted as not accepted: the law is about the accepted ones
-                        }
-                    }
-                    return ok;
-                }));
-            }
-            start.countDown();
-            int total = 0;
-            for (Future<Integer> f : accepted) {
-                total += f.get();
-            }
-            var stream = repository.stream("shared");
-            assertThat(total).isPositive();
-            assertThat(EventSourcingAggregateProperties.fold(absolute, stream)).isEqualTo(total);
-            assertThat(stream)
-                    .extracting(StoredEvent::version)
-                    .containsExactlyElementsOf(
-                            LongStream.rangeClosed(1, total).boxed().toList());
-            var snapshot = snapshots.load(new Add("shared", 0)).orElseThrow();
-            assertThat(snapshot.state()).isEqualTo(snapshot.version().intValue());
-        }
+        EventSourcingAggregateProperties.assertNoLostUpdate(counters, repository, 8, 50);
+        var snapshot = snapshots.load(new Add("shared", 0)).orElseThrow();
+        assertThat(snapshot.state()).isEqualTo(snapshot.version().intValue());
     }
 
     private static List<Event> events(List<StoredEvent<Event, Long>> stream) {
