@@ -119,17 +119,17 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     private final Function<? super C, String> streamId;
     private final ObjectMapper objectMapper;
     private final Predicate<? super E> closes;
-    private final Codecs codecs;
+    private final Codecs<E> codecs;
 
     /** One writer per class, looked up once, not per event; readers are the decoder's. */
-    private record Codecs(Map<Class<?>, Encoding> encodings, EventDecoder<?> decoder) {
+    private record Codecs<E>(Map<Class<?>, Encoding> encodings, EventDecoder<E> decoder) {
 
-        static <E> Codecs of(EventTypes<E> eventTypes, ObjectMapper objectMapper) {
+        static <E> Codecs<E> of(EventTypes<E> eventTypes, ObjectMapper objectMapper) {
             Map<Class<?>, Encoding> encodings = new HashMap<>();
             for (EventTypes.Type type : eventTypes.types()) {
                 encodings.put(type.javaClass(), new Encoding(type, objectMapper.writerFor(type.javaClass())));
             }
-            return new Codecs(Map.copyOf(encodings), new EventDecoder<>(eventTypes, objectMapper));
+            return new Codecs<>(Map.copyOf(encodings), new EventDecoder<>(eventTypes, objectMapper));
         }
     }
 
@@ -142,7 +142,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
             Function<? super C, String> streamId,
             ObjectMapper objectMapper,
             Predicate<? super E> closes,
-            Codecs codecs) {
+            Codecs<E> codecs) {
         this.dataSource = dataSource;
         this.dsl = dsl;
         this.eventTypes = eventTypes;
@@ -419,9 +419,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     }
 
     private StoredEvent<E, UUID> decode(String id, Row row) {
-        E event = eventTypes
-                .eventType()
-                .cast(codecs.decoder().decode(id, row.offset(), row.event(), row.version(), row.data()));
+        E event = codecs.decoder().decode(id, row.offset(), row.event(), row.version(), row.data());
         return new StoredEvent<>(event, row.eventId(), row.commandId());
     }
 }
