@@ -2,22 +2,26 @@
 -- 002_event_streaming.sql: the event-streaming half of the event store (views, partitions, leases, acks).
 --
 -- Applied after 001_event_sourcing.sql, like it: by psql in file-name order or by io.fmodel.postgres.SchemaInstaller.
--- Idempotent (CREATE ... IF NOT EXISTS, CREATE OR REPLACE); records itself in schema_version as its last statement.
+-- Safe to apply again on a running store (tables, indexes and triggers only when missing; functions replaced);
+-- records itself in schema_version as its last statement.
 --
 -- Model (docs/streaming.md, docs/adr/0010..0013):
 --   * A view is a named consumer group. A partition is one stream, (decider, decider_id). Events of one partition
---     are delivered in offset order, to one consumer at a time; different partitions are processed concurrently.
---   * view_positions holds one row per (view, partition): the last acknowledged offset (position), the highest
---     discovered offset (head), and the lease (locked_until, lease token, delivered range, attempts, parking).
---     Writers (append_event) never touch it: a consumer holding a position row never blocks an append.
---   * Discovery: each stream_events call first moves the view's cursor (views.discovered_to) over the new part of the
---     log, creating or advancing the position rows of the streams it saw. The cursor never passes an offset that
---     may still commit (bigserial offsets commit out of order): a hole in the log is skipped only once every
---     transaction that was running when the hole was seen has ended (pg_snapshot_xmin).
---   * Fencing: every lease has a token (view_positions.lease, returned by stream_events as "lease"). An ack or nack
---     with a token is accepted only for that lease; without a token (seed-style calls) only while the lease is held.
---     An ack must name an offset inside the delivered range: the position never moves backwards or skips.
---   * Appends NOTIFY the channel 'fmodel_events' (once per transaction: identical notifications are merged), with the
+--     are delivered in stream order, to one consumer at a time; different partitions are processed concurrently.
+--   * Discovery moves the view's cursor over the log and leaves, for each stream it saw, a marker: "this stream has
+--     events up to offset u". It only ever INSERTs (cursor records in view_cursors, markers in view_markers): it never
+--     waits for a consumer, and holds nothing another consumer needs, whatever transaction it runs in.
+--   * The cursor passes an offset only once the transaction that drew it has ended (docs/adr/0011): a visible offset
+--     has committed; at a hole, the view records the highest visible offset and a transaction id assigned after it
+--     was read, and passes the holes below once every transaction older than that id has ended.
+--   * view_positions holds one row per (view, partition) that was ever leased: the last acknowledged event
+--     (position), the lease (token, delivered range, expiry, holder), attempts and parking. Leasing takes the oldest
+--     marker's partition, locks its row (FOR UPDATE SKIP LOCKED: consumers never wait for each other) and delivers the
+--     events after its position; acknowledging moves the position and deletes the markers it covers.
+--   * Fencing: every lease has a token, unique for the database (view_leases_seq). An ack or nack with a token is
+--     accepted only for that lease; without a token (seed-style calls) only while the lease is held. An ack names an
+--     event inside the delivered range: the position never moves backwards or skips.
+--   * Writers never touch any of this. Appends NOTIFY the channel 'fmodel_events' (once per transaction), with the
 --     schema name as payload, so idle consumers wake up at once; polling remains the fallback.
 --
 -- Errors raised by this file carry their own SQLSTATEs (class 'VS'):
@@ -26,67 +30,140 @@
 --         delivered); the caller must drop its work (roll back) and fetch again
 --   VS003 invalid offset: the offset is not inside the delivered range (position, delivered_to] of the partition,
 --         or is not an event of that partition
---   VS004 unknown partition: the view has no such partition (no event of it was ever discovered)
---   VS005 required value is null or invalid
+--   VS004 unknown partition: the view has no such partition (none of its events was leased yet, or the view was reset)
+--   VS005 required value is null or invalid: an empty or too long view name (1..128 bytes), a number out of range
 --   VS006 ambiguous partition: several deciders share this decider_id in the view; pass the decider
+--
+-- Ranges: lock_timeout_s and lease seconds 1..86400; pooling_delay_s NULL or 0..86400; stream_events' limit and
+-- stream_event_batches' partitions 1..1000; events per partition 1..10000; nack delay 0..86400000 ms.
 -- #####################################################################################################################
 
--- The registry of views (consumer groups). Same leading columns as the seed; the cursor columns are ours.
+-- The registry of views (consumer groups). The seed's columns first; start_offset and generation are ours.
 CREATE TABLE IF NOT EXISTS views
 (
     -- view identifier/name
     "view"              TEXT                     NOT NULL PRIMARY KEY,
-    -- events created before start_at are not delivered to the view
+    -- the point in time the view starts at: it delivers the events after start_offset
     "start_at"          TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
     -- how long a consumer holds a partition it fetched, unless it passes its own seconds to stream_events
     "lock_timeout_s"    BIGINT                   NOT NULL DEFAULT 300,
     -- polling interval for clients that poll (NULL: the client chooses); LISTEN/NOTIFY wakes them earlier
     "pooling_delay_s"   BIGINT                            DEFAULT NULL,
-    -- kept for compatibility with the seed (push to an HTTP endpoint); not used by this file
+    -- the endpoint push delivery POSTs the events to (HttpDeliveryProcessor, sql/optional/push_pg_cron_pg_net.sql)
     "edge_function_url" TEXT                              DEFAULT NULL,
     "created_at"        TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
     "updated_at"        TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
-    -- discovery cursor: every event at or below this offset has been seen by the view
-    "discovered_to"     BIGINT                   NOT NULL DEFAULT 0,
-    -- the highest offset visible when a hole was last seen above discovered_to ...
-    "gap_upto"          BIGINT                            DEFAULT NULL,
-    -- ... and the first unassigned transaction id at that moment: once pg_snapshot_xmin passes it, every hole at or
-    -- below gap_upto is permanent (a rolled-back append), because every transaction that held an offset has ended
-    "gap_xmax"          xid8                              DEFAULT NULL,
-    CONSTRAINT views_lock_timeout_positive CHECK ("lock_timeout_s" > 0)
+    -- the events at or below this offset are not delivered: the last offset before the first event created at or
+    -- after start_at, when the view was registered (or reset)
+    "start_offset"      BIGINT                   NOT NULL DEFAULT 0,
+    -- incremented by reset_view: cursor records, markers and positions of an older generation count for nothing
+    "generation"        BIGINT                   NOT NULL DEFAULT 1,
+    CONSTRAINT views_view_length CHECK (octet_length("view") BETWEEN 1 AND 128),
+    CONSTRAINT views_lock_timeout_range CHECK ("lock_timeout_s" BETWEEN 1 AND 86400),
+    CONSTRAINT views_pooling_delay_range CHECK ("pooling_delay_s" BETWEEN 0 AND 86400)
 );
 
--- One row per (view, partition): where the view is in that stream, and who holds it.
+-- The discovery cursor of each view, as records that are only ever inserted: the latest one (highest
+-- discovered_to) is the cursor. Concurrent discoveries each insert their own, so none waits for another's
+-- transaction; each prunes the records its own makes obsolete.
+CREATE TABLE IF NOT EXISTS view_cursors
+(
+    "id"            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    "view"          TEXT                     NOT NULL,
+    "generation"    BIGINT                   NOT NULL,
+    -- every event at or below this offset has a marker, was delivered, or is a hole that can no longer commit
+    "discovered_to" BIGINT                   NOT NULL,
+    -- a hole was seen above discovered_to: the highest offset visible then ...
+    "gap_upto"      BIGINT,
+    -- ... and a transaction id assigned after it was read: once every transaction below it has ended
+    -- (pg_snapshot_xmin reaches it), no offset at or below gap_upto can commit any more
+    "gap_bound"     xid8,
+    "created_at"    TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT clock_timestamp()
+);
+
+-- Work for the view: "partition (decider, decider_id) has events up to upto", one row per partition per discovery.
+-- Inserted by discovery, deleted by the partition's holder when it acknowledges past them. Idempotent: several
+-- markers of one partition mean the same thing as the highest.
+CREATE TABLE IF NOT EXISTS view_markers
+(
+    "id"            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    "view"          TEXT   NOT NULL,
+    "generation"    BIGINT NOT NULL,
+    "decider"       TEXT   NOT NULL,
+    "decider_id"    TEXT   NOT NULL,
+    -- the offset and stream position of the partition's last event the discovery saw
+    "upto"          BIGINT NOT NULL,
+    "upto_position" BIGINT NOT NULL,
+    -- the stream position of its first event the discovery saw (where a new partition starts)
+    "from_position" BIGINT NOT NULL
+);
+
+-- One row per (view, partition) that was ever leased: where the view is in that stream, and who holds it.
 CREATE TABLE IF NOT EXISTS view_positions
 (
-    "view"         TEXT                     NOT NULL REFERENCES views ("view") ON DELETE CASCADE,
-    "decider"      TEXT                     NOT NULL,
-    "decider_id"   TEXT                     NOT NULL,
-    -- the offset of the last acknowledged event of this stream (0 or an offset below the stream: nothing acked)
-    "position"     BIGINT                   NOT NULL,
-    -- the offset of the last discovered event of this stream: pending work is head > position
-    "head"         BIGINT                   NOT NULL,
-    -- the offset of the last event delivered under the current lease (delivered range: (position, delivered_to])
-    "delivered_to" BIGINT                   NOT NULL,
-    -- the lease token: incremented by every delivery, checked by acks and nacks that pass it
-    "lease"        BIGINT                   NOT NULL DEFAULT 0,
+    "view"               TEXT                     NOT NULL REFERENCES views ("view") ON DELETE CASCADE,
+    "decider"            TEXT                     NOT NULL,
+    "decider_id"         TEXT                     NOT NULL,
+    -- the offset of the last acknowledged event of this stream (the view's start_offset when none was)
+    "position"           BIGINT                   NOT NULL,
+    -- its stream position (0, or the position before the first event the view delivers: nothing acknowledged)
+    "acked_position"     BIGINT                   NOT NULL,
+    -- the offset and stream position of the last event known to be pending (kept while the partition is parked)
+    "head"               BIGINT                   NOT NULL,
+    "head_position"      BIGINT                   NOT NULL,
+    -- the last event delivered under the current lease (delivered range: (position, delivered_to])
+    "delivered_to"       BIGINT                   NOT NULL,
+    "delivered_position" BIGINT                   NOT NULL,
+    -- the lease token: a new one for every delivery, checked by acks and nacks that pass it
+    "lease"              BIGINT                   NOT NULL DEFAULT 0,
     -- the partition is held by the lease until then
-    "locked_until" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT '-infinity',
+    "locked_until"       TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT '-infinity',
+    -- who holds the lease, if the consumer said (stream_event_batches' v_consumer)
+    "leased_by"          TEXT                              DEFAULT NULL,
     -- deliveries since the position last moved (1 on the first delivery of an event)
-    "attempts"     INT                      NOT NULL DEFAULT 0,
+    "attempts"           INT                      NOT NULL DEFAULT 0,
     -- the error of the last failed attempt, if the consumer said
-    "last_error"   TEXT                              DEFAULT NULL,
+    "last_error"         TEXT                              DEFAULT NULL,
     -- set when the partition is parked (dead letter): parked partitions are not delivered until released
-    "parked_at"    TIMESTAMP WITH TIME ZONE          DEFAULT NULL,
-    "updated_at"   TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
+    "parked_at"          TIMESTAMP WITH TIME ZONE          DEFAULT NULL,
+    -- the view's generation this row belongs to; a row of an older one is started afresh by the next lease
+    "generation"         BIGINT                   NOT NULL,
+    "created_at"         TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
+    "updated_at"         TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
     PRIMARY KEY ("view", "decider", "decider_id")
 );
--- Pending partitions of a view, oldest position first. Idle partitions are not in this index at all, so an idle
--- stream_events call costs an index probe, not a scan of every stream.
-CREATE INDEX IF NOT EXISTS view_positions_pending_idx ON view_positions ("view", "position")
-    WHERE "head" > "position" AND "parked_at" IS NULL;
-CREATE INDEX IF NOT EXISTS view_positions_parked_idx ON view_positions ("view")
-    WHERE "parked_at" IS NOT NULL;
+
+-- Lease tokens, unique in the database: a token of a reset view's old row can never match a new one.
+CREATE SEQUENCE IF NOT EXISTS view_leases_seq AS BIGINT;
+
+-- Never holds a row: discovery inserts into it in a subtransaction that it rolls back, for a fresh transaction id.
+CREATE UNLOGGED TABLE IF NOT EXISTS view_xid_probe
+(
+    "probe" BOOLEAN
+);
+
+DO
+$$
+    DECLARE
+        v_index RECORD;
+    BEGIN
+        -- created only when missing: CREATE INDEX IF NOT EXISTS takes its lock before it looks
+        FOR v_index IN
+            SELECT *
+            FROM (VALUES ('view_cursors_latest_idx',
+                          'view_cursors ("view", "generation", "discovered_to" DESC, "id" DESC)', ''),
+                         ('view_markers_queue_idx', 'view_markers ("view", "generation", "id")', ''),
+                         ('view_markers_partition_idx',
+                          'view_markers ("view", "decider", "decider_id", "generation", "upto")', ''),
+                         ('view_positions_parked_idx', 'view_positions ("view")', 'WHERE "parked_at" IS NOT NULL'))
+                     t(name, def, predicate)
+            LOOP
+                IF to_regclass(v_index.name) IS NULL THEN
+                    EXECUTE format('CREATE INDEX %I ON %s %s', v_index.name, v_index.def, v_index.predicate);
+                END IF;
+            END LOOP;
+    END
+$$;
 
 -- Appends wake listeners: one notification per transaction (PostgreSQL merges identical ones), whatever the number
 -- of events or views.
@@ -99,31 +176,180 @@ BEGIN
 END;
 $$;
 
-CREATE OR REPLACE TRIGGER events_notify
-    AFTER INSERT
-    ON events
-    FOR EACH STATEMENT
-EXECUTE FUNCTION notify_events_appended();
+-- A view deleted by hand takes its cursor records and markers with it (its positions go by the foreign key).
+CREATE OR REPLACE FUNCTION views_deleted() RETURNS trigger
+    LANGUAGE plpgsql AS
+$$
+BEGIN
+    DELETE FROM view_cursors WHERE "view" = OLD."view";
+    DELETE FROM view_markers WHERE "view" = OLD."view";
+    RETURN NULL;
+END;
+$$;
+
+DO
+$$
+    BEGIN
+        IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = to_regclass('events') AND tgname = 'events_notify') THEN
+            CREATE TRIGGER events_notify
+                AFTER INSERT
+                ON events
+                FOR EACH STATEMENT
+            EXECUTE FUNCTION notify_events_appended();
+        END IF;
+        IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = to_regclass('views') AND tgname = 'views_deleted') THEN
+            CREATE TRIGGER views_deleted
+                AFTER DELETE
+                ON views
+                FOR EACH ROW
+            EXECUTE FUNCTION views_deleted();
+        END IF;
+    END
+$$;
+
+-- The seed's locks table, as a read-only view: one row per partition of each view, with the seed's columns.
+--   offset: the stream's last offset; last_offset: the last acknowledged one; offset_final: the stream is closed.
+-- Partitions discovered but never leased show the view's start_offset as last_offset.
+DO
+$$
+    BEGIN
+        IF to_regclass('locks') IS NULL THEN
+            CREATE VIEW locks AS
+            SELECT p."view",
+                   p."decider_id",
+                   last."offset",
+                   COALESCE(p."position", v."start_offset")              AS "last_offset",
+                   COALESCE(p."locked_until", '-infinity'::timestamptz) AS "locked_until",
+                   last."final"                                          AS "offset_final",
+                   COALESCE(p."created_at", v."created_at")              AS "created_at",
+                   COALESCE(p."updated_at", v."updated_at")              AS "updated_at",
+                   p."decider"
+            FROM (SELECT pp."view", pp."decider", pp."decider_id", pp."position", pp."locked_until",
+                         pp."created_at", pp."updated_at"
+                  FROM view_positions pp
+                           JOIN views vv ON vv."view" = pp."view" AND vv."generation" = pp."generation"
+                  UNION ALL
+                  SELECT DISTINCT m."view", m."decider", m."decider_id", NULL::bigint, NULL::timestamptz,
+                                  NULL::timestamptz, NULL::timestamptz
+                  FROM view_markers m
+                           JOIN views vv ON vv."view" = m."view" AND vv."generation" = m."generation"
+                  WHERE NOT EXISTS (SELECT
+                                    FROM view_positions pp
+                                    WHERE pp."view" = m."view"
+                                      AND pp."decider" = m."decider"
+                                      AND pp."decider_id" = m."decider_id")) p
+                     JOIN views v ON v."view" = p."view"
+                     CROSS JOIN LATERAL (SELECT e."offset", e."final"
+                                         FROM events e
+                                         WHERE e."decider_id" = p."decider_id"
+                                           AND e."decider" = p."decider"
+                                         ORDER BY e."decider_id" DESC, e."decider" DESC, e."stream_position" DESC
+                                         LIMIT 1) last;
+        END IF;
+    END
+$$;
+
+-- #####################################################################################################################
+-- Helpers (not API functions)
+-- #####################################################################################################################
+
+-- VS005 unless v_view is a view name of 1..128 bytes.
+CREATE OR REPLACE FUNCTION require_view_name(v_view TEXT) RETURNS VOID
+    LANGUAGE plpgsql
+    IMMUTABLE AS
+$$
+BEGIN
+    IF v_view IS NULL OR octet_length(v_view) NOT BETWEEN 1 AND 128 THEN
+        RAISE EXCEPTION 'view must be a name of 1 to 128 bytes, got %',
+            CASE WHEN v_view IS NULL THEN 'NULL' ELSE octet_length(v_view) || ' bytes' END USING ERRCODE = 'VS005';
+    END IF;
+END;
+$$;
+
+-- VS005 unless v_value is NULL (when allowed) or within [v_min, v_max].
+CREATE OR REPLACE FUNCTION require_range(v_what TEXT, v_value BIGINT, v_min BIGINT, v_max BIGINT,
+                                         v_nullable BOOLEAN DEFAULT FALSE) RETURNS VOID
+    LANGUAGE plpgsql
+    IMMUTABLE AS
+$$
+BEGIN
+    IF (v_value IS NULL AND NOT v_nullable) OR v_value NOT BETWEEN v_min AND v_max THEN
+        RAISE EXCEPTION '% must be % to %, got %', v_what, v_min, v_max, COALESCE(v_value::text, 'NULL')
+            USING ERRCODE = 'VS005';
+    END IF;
+END;
+$$;
+
+-- The view's row, or VS001.
+CREATE OR REPLACE FUNCTION registered_view(v_view TEXT) RETURNS views
+    LANGUAGE plpgsql
+    STABLE AS
+$$
+DECLARE
+    v_row views%ROWTYPE;
+BEGIN
+    SELECT * INTO v_row FROM views WHERE "view" = v_view;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'view % is not registered', v_view USING ERRCODE = 'VS001',
+            HINT = 'register it first with register_view';
+    END IF;
+    RETURN v_row;
+END;
+$$;
+
+-- The offset a view starts after: the events created at or after v_start_at are delivered.
+CREATE OR REPLACE FUNCTION view_start_offset(v_start_at TIMESTAMP WITH TIME ZONE) RETURNS BIGINT
+    LANGUAGE plpgsql
+    STABLE
+    SET enable_seqscan = off AS
+$$
+BEGIN
+    IF v_start_at = '-infinity' THEN
+        RETURN 0;
+    ELSIF v_start_at >= NOW() THEN
+        -- "from now on": the end of the log, one index probe
+        RETURN (SELECT COALESCE(MAX("offset"), 0) FROM events);
+    END IF;
+    -- from a point in time: the first event at or after it (created_at grows with offset, to within the length of a
+    -- transaction); planned per call, the rare path
+    RETURN COALESCE((SELECT "offset" - 1 FROM events WHERE "created_at" >= v_start_at ORDER BY "offset" LIMIT 1),
+                    (SELECT COALESCE(MAX("offset"), 0) FROM events));
+END;
+$$;
+
+-- A transaction id greater than every id assigned before the call. Discovery pairs it with the highest offset it
+-- read just before: every transaction that drew an offset up to that one had its id then (001 draws offsets after
+-- the id), so once pg_snapshot_xmin reaches this bound, all of them have ended.
+-- Not pg_snapshot_xmax: that is the highest completed id plus one, and a transaction with a higher id may be running.
+CREATE OR REPLACE FUNCTION fresh_xid_bound() RETURNS xid8
+    LANGUAGE plpgsql AS
+$$
+DECLARE
+    v_top BIGINT;
+    v_sub BIGINT;
+BEGIN
+    IF pg_current_xact_id_if_assigned() IS NULL THEN
+        -- assigned now
+        RETURN pg_current_xact_id();
+    END IF;
+    -- The transaction has had its id for a while: a subtransaction gets one now. Its id is read from a row it
+    -- inserts, and the subtransaction is rolled back.
+    BEGIN
+        INSERT INTO view_xid_probe VALUES (TRUE) RETURNING xmin::text::bigint INTO v_sub;
+        RAISE SQLSTATE 'VSXID';
+    EXCEPTION
+        WHEN SQLSTATE 'VSXID' THEN NULL;
+    END;
+    v_top := pg_current_xact_id()::text::bigint;
+    -- the subtransaction's 32-bit id, in the epoch of the top transaction's (it was assigned later, and the two are
+    -- never 2^31 apart: wraparound protection)
+    RETURN (v_top + (v_sub - v_top % 4294967296 + 4294967296) % 4294967296)::text::xid8;
+END;
+$$;
 
 -- #####################################################################################################################
 -- API
 -- #####################################################################################################################
-
--- The discovery cursor a view starts from: events created at or after v_start_at are delivered.
-CREATE OR REPLACE FUNCTION view_start_offset(v_start_at TIMESTAMP WITH TIME ZONE) RETURNS BIGINT
-    LANGUAGE sql
-    STABLE AS
-$$
-SELECT CASE
-           WHEN v_start_at = '-infinity' THEN 0
-           -- "from now on": the end of the log, one index probe
-           WHEN v_start_at >= NOW() THEN (SELECT COALESCE(MAX("offset"), 0) FROM events)
-           -- from a point in time: the first event at or after it (created_at grows with offset, to within the
-           -- length of a transaction)
-           ELSE COALESCE((SELECT "offset" - 1 FROM events WHERE "created_at" >= v_start_at ORDER BY "offset" LIMIT 1),
-                         (SELECT COALESCE(MAX("offset"), 0) FROM events))
-           END;
-$$;
 
 -- API: register a view, or update the settings of a registered one.
 -- A new view starts at v_start_at (default: now). Registering an existing view again keeps its positions and pending
@@ -140,18 +366,22 @@ CREATE OR REPLACE FUNCTION register_view(v_view TEXT,
 $$
 DECLARE
     v_existing views%ROWTYPE;
+    v_start    BIGINT;
 BEGIN
-    IF v_view IS NULL OR v_lock_timeout_s IS NULL OR v_lock_timeout_s <= 0 THEN
-        RAISE EXCEPTION 'register_view: view is required and lock_timeout_s must be positive (got %, %)',
-            v_view, v_lock_timeout_s USING ERRCODE = 'VS005';
-    END IF;
+    PERFORM require_view_name(v_view);
+    PERFORM require_range('lock_timeout_s', v_lock_timeout_s, 1, 86400);
+    PERFORM require_range('pooling_delay_s', v_pooling_delay_s, 0, 86400, TRUE);
     SELECT * INTO v_existing FROM views WHERE "view" = v_view FOR UPDATE;
     IF NOT FOUND THEN
+        v_start := view_start_offset(COALESCE(v_start_at, NOW()));
         INSERT INTO views ("view", "start_at", "lock_timeout_s", "pooling_delay_s", "edge_function_url",
-                           "discovered_to")
+                           "start_offset")
         VALUES (v_view, COALESCE(v_start_at, NOW()), v_lock_timeout_s, v_pooling_delay_s, v_edge_function_url,
-                view_start_offset(COALESCE(v_start_at, NOW())))
+                v_start)
         ON CONFLICT DO NOTHING;
+        IF FOUND THEN
+            INSERT INTO view_cursors ("view", "generation", "discovered_to") VALUES (v_view, 1, v_start);
+        END IF;
     ELSE
         UPDATE views
         SET "lock_timeout_s"    = v_lock_timeout_s,
@@ -167,55 +397,89 @@ BEGIN
 END;
 $$;
 
--- API: rebuild/replay a view from v_start_at (default: the beginning of the log). Forgets every position and
--- parking of the view; consumers still holding leases lose them (their acks fail with VS004/VS002).
+-- API: rebuild/replay a view from v_start_at (default: the beginning of the log). Forgets every position, marker and
+-- parking of the view (a new generation); consumers still holding leases lose them (their acks fail with VS004 or
+-- VS002).
 -- Example: SELECT * FROM reset_view('view1');
 CREATE OR REPLACE FUNCTION reset_view(v_view TEXT, v_start_at TIMESTAMP WITH TIME ZONE DEFAULT '-infinity')
     RETURNS SETOF views
     LANGUAGE plpgsql AS
 $$
+DECLARE
+    v_row views%ROWTYPE;
 BEGIN
+    PERFORM require_view_name(v_view);
     PERFORM FROM views WHERE "view" = v_view FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'view % is not registered', v_view USING ERRCODE = 'VS001';
     END IF;
+    UPDATE views
+    SET "start_at"     = COALESCE(v_start_at, '-infinity'),
+        "start_offset" = view_start_offset(COALESCE(v_start_at, '-infinity')),
+        "generation"   = "generation" + 1,
+        "updated_at"   = NOW()
+    WHERE "view" = v_view
+    RETURNING * INTO v_row;
     DELETE FROM view_positions WHERE "view" = v_view;
-    RETURN QUERY UPDATE views
-        SET "start_at"      = COALESCE(v_start_at, '-infinity'),
-            "discovered_to" = view_start_offset(COALESCE(v_start_at, '-infinity')),
-            "gap_upto"      = NULL,
-            "gap_xmax"      = NULL,
-            "updated_at"    = NOW()
-        WHERE "view" = v_view
-        RETURNING *;
+    DELETE FROM view_markers WHERE "view" = v_view;
+    DELETE FROM view_cursors WHERE "view" = v_view;
+    INSERT INTO view_cursors ("view", "generation", "discovered_to")
+    VALUES (v_view, v_row.generation, v_row.start_offset);
+    RETURN NEXT v_row;
 END;
 $$;
 
--- Moves the view's discovery cursor over up to v_max new events, creating or advancing their partitions' position
--- rows. Returns the new cursor, or NULL when another consumer is discovering for this view right now (it does the
--- work). Called by stream_events; callable on its own.
+-- Moves the view's discovery cursor over up to v_max new events and leaves a marker for each partition it saw.
+-- Returns the new cursor, or NULL when another consumer is discovering for this view right now (it does the work).
+-- Called by stream_events and stream_event_batches; callable on its own. Writes only INSERTs (and deletes its own
+-- obsolete cursor records): it never waits for another transaction.
 CREATE OR REPLACE FUNCTION discover_events(v_view TEXT, v_max INT DEFAULT 10000) RETURNS BIGINT
-    LANGUAGE plpgsql AS
+    LANGUAGE plpgsql
+    SET enable_seqscan = off AS
 $$
 DECLARE
-    v_snapshot pg_snapshot := pg_current_snapshot();
-    v_row      views%ROWTYPE;
-    v_safe     BIGINT;
-    v_to       BIGINT;
-    v_hole     BOOLEAN := FALSE;
-    v_resolved BOOLEAN;
-    v_rows     BIGINT;
-    v_offset   BIGINT;
+    v_row       views%ROWTYPE := registered_view(v_view);
+    v_cursor    view_cursors%ROWTYPE;
+    v_snapshot  pg_snapshot;
+    v_resolved  BOOLEAN;
+    v_safe      BIGINT;
+    v_to        BIGINT;
+    v_hole      BOOLEAN := FALSE;
+    v_gap_upto  BIGINT;
+    v_gap_bound xid8;
+    v_offset    BIGINT;
+    v_id        BIGINT;
 BEGIN
-    SELECT * INTO v_row FROM views WHERE "view" = v_view FOR NO KEY UPDATE SKIP LOCKED;
+    PERFORM require_range('max', v_max, 1, 100000);
+    SELECT *
+    INTO v_cursor
+    FROM view_cursors c
+    WHERE c."view" = v_view
+      AND c."generation" = v_row.generation
+    ORDER BY c."view", c."generation", c."discovered_to" DESC, c."id" DESC
+    LIMIT 1;
     IF NOT FOUND THEN
+        v_cursor.discovered_to := v_row.start_offset;
+    END IF;
+    -- One discoverer at a time per view (the lock ends with its transaction). A consumer that streams inside a long
+    -- transaction of its own keeps it, though: when the latest cursor record is older than 250 ms, discover anyway.
+    -- Two discoveries of the same events leave the same markers twice, which is harmless.
+    IF NOT pg_try_advisory_xact_lock(hashtextextended('fmodel discover ' || current_schema() || ' ' || v_view, 0))
+        AND v_cursor.created_at > clock_timestamp() - INTERVAL '250 milliseconds' THEN
         RETURN NULL;
     END IF;
-    v_to := v_row.discovered_to;
-    -- holes at or below gap_upto are permanent once every transaction running when they were seen has ended
-    v_resolved := v_row.gap_xmax IS NOT NULL AND pg_snapshot_xmin(v_snapshot) >= v_row.gap_xmax;
-    v_safe := CASE WHEN v_resolved THEN v_row.gap_upto ELSE v_row.discovered_to END;
-    FOR v_offset IN SELECT "offset" FROM events WHERE "offset" > v_row.discovered_to ORDER BY "offset" LIMIT v_max
+
+    -- Holes at or below gap_upto can no longer commit once every transaction below gap_bound has ended. The snapshot
+    -- is taken before the events are read, so an event that committed meanwhile is seen by the read below.
+    v_snapshot := pg_current_snapshot();
+    v_resolved := v_cursor.gap_bound IS NOT NULL AND pg_snapshot_xmin(v_snapshot) >= v_cursor.gap_bound;
+    v_safe := CASE WHEN v_resolved THEN v_cursor.gap_upto ELSE v_cursor.discovered_to END;
+    v_to := v_cursor.discovered_to;
+    FOR v_offset IN SELECT e."offset"
+                    FROM events e
+                    WHERE e."offset" > v_cursor.discovered_to
+                    ORDER BY e."offset"
+                    LIMIT v_max
         LOOP
             IF v_offset = v_to + 1 OR v_offset <= v_safe THEN
                 v_to := v_offset;
@@ -224,155 +488,262 @@ BEGIN
                 EXIT;
             END IF;
         END LOOP;
-    IF v_to > v_row.discovered_to THEN
-        INSERT INTO view_positions AS p ("view", "decider", "decider_id", "position", "head", "delivered_to")
-        SELECT v_view,
-               e."decider",
-               e."decider_id",
-               COALESCE(MIN(e."offset") FILTER (WHERE e."created_at" >= v_row.start_at) - 1, MAX(e."offset")),
-               MAX(e."offset"),
-               COALESCE(MIN(e."offset") FILTER (WHERE e."created_at" >= v_row.start_at) - 1, MAX(e."offset"))
+
+    IF v_hole AND (v_cursor.gap_bound IS NULL OR v_resolved) THEN
+        -- a new hole record: the highest offset visible now, then an id assigned after it was read
+        v_gap_upto := (SELECT MAX(e."offset") FROM events e);
+        v_gap_bound := fresh_xid_bound();
+    ELSIF v_hole THEN
+        -- the pending record, kept until it resolves (steady traffic cannot postpone it)
+        v_gap_upto := v_cursor.gap_upto;
+        v_gap_bound := v_cursor.gap_bound;
+    END IF;
+
+    IF v_to > v_cursor.discovered_to THEN
+        INSERT INTO view_markers ("view", "generation", "decider", "decider_id", "upto", "upto_position",
+                                  "from_position")
+        SELECT v_view, v_row.generation, e."decider", e."decider_id", MAX(e."offset"), MAX(e."stream_position"),
+               MIN(e."stream_position")
         FROM events e
-        WHERE e."offset" > v_row.discovered_to
+        WHERE e."offset" > v_cursor.discovered_to
           AND e."offset" <= v_to
         GROUP BY e."decider", e."decider_id"
-        -- one order for every discoverer: no deadlock between them and consumers acking
-        ORDER BY e."decider", e."decider_id"
-        ON CONFLICT ("view", "decider", "decider_id") DO UPDATE SET "head" = EXCLUDED."head"
-        WHERE p."head" < EXCLUDED."head";
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        -- A discovery that (at least) doubles the table makes its statistics wrong by orders of magnitude, and the
-        -- planner would then scan every position of the view on each call; refresh them now rather than at the next
-        -- autovacuum.
-        IF v_rows > 1000 AND v_rows > (SELECT reltuples FROM pg_class WHERE oid = 'view_positions'::regclass) THEN
-            ANALYZE view_positions;
-        END IF;
+        ORDER BY MIN(e."offset");
     END IF;
-    IF v_to > v_row.discovered_to OR v_hole IS DISTINCT FROM (v_row.gap_xmax IS NOT NULL) OR (v_hole AND v_resolved) THEN
-        UPDATE views
-        SET "discovered_to" = v_to,
-            -- a new hole is recorded when none is pending; a pending record is kept until it resolves, so that
-            -- steady traffic cannot postpone it forever
-            "gap_upto"      = CASE
-                                  WHEN NOT v_hole THEN NULL
-                                  WHEN v_row.gap_xmax IS NULL OR v_resolved THEN (SELECT MAX("offset") FROM events)
-                                  ELSE v_row.gap_upto END,
-            "gap_xmax"      = CASE
-                                  WHEN NOT v_hole THEN NULL
-                                  WHEN v_row.gap_xmax IS NULL OR v_resolved THEN pg_snapshot_xmax(v_snapshot)
-                                  ELSE v_row.gap_xmax END
-        WHERE "view" = v_view;
+    IF v_to > v_cursor.discovered_to OR v_gap_bound IS DISTINCT FROM v_cursor.gap_bound THEN
+        INSERT INTO view_cursors ("view", "generation", "discovered_to", "gap_upto", "gap_bound")
+        VALUES (v_view, v_row.generation, v_to, v_gap_upto, v_gap_bound)
+        RETURNING "id" INTO v_id;
+        -- markers a discovery of an older generation left after reset_view (rare: none to find, one index probe)
+        DELETE
+        FROM view_markers
+        WHERE "id" IN (SELECT m."id"
+                       FROM view_markers m
+                       WHERE m."view" = v_view
+                         AND m."generation" < v_row.generation
+                       LIMIT 1000 FOR UPDATE SKIP LOCKED);
+        -- the records this one makes obsolete (never waiting for another discovery that deletes them too)
+        DELETE
+        FROM view_cursors
+        WHERE "id" IN (SELECT c."id"
+                       FROM view_cursors c
+                       WHERE c."view" = v_view
+                         AND c."id" < v_id
+                         AND (c."generation" < v_row.generation OR c."discovered_to" <= v_to)
+                       ORDER BY c."view", c."generation", c."discovered_to" DESC, c."id" DESC
+                       LIMIT 100 FOR UPDATE SKIP LOCKED);
     END IF;
     RETURN v_to;
 END;
 $$;
 
 -- API: lease up to v_partitions pending partitions of the view, with up to v_events_per_partition consecutive events
--- of each, oldest first (a hot stream is drained in a few calls, not one call per event). Each returned row is an
--- event (the columns of events, in the same order) plus its lease: the token to pass to ack_event / nack_event, the
--- attempt number (1 for a first delivery) and the lease's expiry. The lease lasts v_seconds, by default the view's
--- lock_timeout_s. Partitions held by another consumer, parked or scheduled for later are skipped (FOR UPDATE SKIP
--- LOCKED: concurrent consumers never wait for each other). Acknowledge a batch with the offset of its last event.
--- Rows come partition by partition (oldest position first), each partition's events in offset order.
+-- of each, oldest work first (a hot stream is drained in a few calls, not one call per event). Each returned row is
+-- an event (the columns of events, in the same order) plus its lease: the token to pass to ack_event / nack_event,
+-- the attempt number (1 for a first delivery) and the lease's expiry. The lease lasts v_seconds, by default the
+-- view's lock_timeout_s; v_consumer names the holder (release_leases gives back what a consumer held). Partitions
+-- held by another consumer, parked or scheduled for later are skipped (FOR UPDATE SKIP LOCKED: concurrent consumers
+-- never wait for each other). Acknowledge a batch with the offset of its last event.
+-- Rows come partition by partition, each partition's events in stream order.
 -- Example: SELECT * FROM stream_event_batches('view1', 10, 100);
 CREATE OR REPLACE FUNCTION stream_event_batches(v_view TEXT, v_partitions INT DEFAULT 1,
-                                                v_events_per_partition INT DEFAULT 100, v_seconds INT DEFAULT NULL)
+                                                v_events_per_partition INT DEFAULT 100, v_seconds INT DEFAULT NULL,
+                                                v_consumer TEXT DEFAULT NULL)
     RETURNS TABLE
             (
-                "event"         TEXT,
-                "event_id"      UUID,
-                "event_version" BIGINT,
-                "decider"       TEXT,
-                "decider_id"    TEXT,
-                "data"          JSONB,
-                "command_id"    UUID,
-                "previous_id"   UUID,
-                "final"         BOOLEAN,
-                "created_at"    TIMESTAMP WITH TIME ZONE,
-                "offset"        BIGINT,
-                "lease"         BIGINT,
-                "attempt"       INT,
-                "locked_until"  TIMESTAMP WITH TIME ZONE
+                "event"           TEXT,
+                "event_id"        UUID,
+                "event_version"   BIGINT,
+                "decider"         TEXT,
+                "decider_id"      TEXT,
+                "data"            JSONB,
+                "command_id"      UUID,
+                "previous_id"     UUID,
+                "final"           BOOLEAN,
+                "created_at"      TIMESTAMP WITH TIME ZONE,
+                "offset"          BIGINT,
+                "lease"           BIGINT,
+                "attempt"         INT,
+                "locked_until"    TIMESTAMP WITH TIME ZONE,
+                "stream_position" BIGINT
             )
-    LANGUAGE plpgsql AS
+    LANGUAGE plpgsql
+    SET enable_seqscan = off AS
 $$
 #variable_conflict use_column
 DECLARE
+    v_row       views%ROWTYPE;
     v_timeout   INTERVAL;
-    v_candidate RECORD;
-    v_last      BIGINT;
-    v_count     INT;
-    v_lease     BIGINT;
-    v_attempt   INT;
-    v_until     TIMESTAMP WITH TIME ZONE;
+    v_marker    RECORD;
+    v_position  view_positions%ROWTYPE;
+    v_head      RECORD;
+    v_tried     TEXT[] := '{}';
+    v_key       TEXT;
+    v_leased    INT    := 0;
     v_events    events[];
+    v_count     INT;
+    v_last      events;
 BEGIN
-    IF v_partitions IS NULL OR v_partitions < 1 OR v_events_per_partition IS NULL OR v_events_per_partition < 1
-        OR v_seconds <= 0 THEN
-        RAISE EXCEPTION 'stream_event_batches: partitions and events_per_partition must be positive, seconds positive or NULL (got %, %, %)',
-            v_partitions, v_events_per_partition, v_seconds USING ERRCODE = 'VS005';
-    END IF;
-    SELECT make_interval(secs => COALESCE(v_seconds, vw.lock_timeout_s)) INTO v_timeout
-    FROM views vw
-    WHERE vw.view = v_view;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'view % is not registered', v_view USING ERRCODE = 'VS001',
-            HINT = 'register it first with register_view';
-    END IF;
+    PERFORM require_range('partitions', v_partitions, 1, 1000);
+    PERFORM require_range('events_per_partition', v_events_per_partition, 1, 10000);
+    PERFORM require_range('seconds', v_seconds, 1, 86400, TRUE);
+    v_row := registered_view(v_view);
+    v_timeout := make_interval(secs => COALESCE(v_seconds, v_row.lock_timeout_s));
     PERFORM discover_events(v_view);
-    -- Lease row by row, by primary key: a plan that cannot go wrong whatever the statistics say (a set-based UPDATE
-    -- joined to the candidates was planned as a scan of every position of the view when the statistics were stale).
-    FOR v_candidate IN SELECT p.decider, p.decider_id, p.position
-                       FROM view_positions p
-                       WHERE p.view = v_view
-                         AND p.head > p.position
-                         AND p.parked_at IS NULL
-                         AND p.locked_until < clock_timestamp()
-                       ORDER BY p.position
-                       LIMIT v_partitions FOR UPDATE SKIP LOCKED
+
+    -- Oldest work first. Partitions held by another consumer or waiting for a retry are passed over by the join;
+    -- parked ones are not, so that their markers go (see below).
+    FOR v_marker IN SELECT m."decider", m."decider_id"
+                    FROM view_markers m
+                             LEFT JOIN view_positions p
+                                       ON p."view" = m."view" AND p."decider" = m."decider"
+                                           AND p."decider_id" = m."decider_id"
+                    WHERE m."view" = v_view
+                      AND m."generation" = v_row.generation
+                      AND (p."view" IS NULL OR p."generation" <> v_row.generation
+                        OR p."locked_until" <= clock_timestamp())
+                    ORDER BY m."view", m."generation", m."id"
+                    LIMIT 10000
         LOOP
-            -- The partition's next events, read once and planned per call: a plan cached while the store was small
-            -- scans every event for each partition once it has grown (ADR 0050, CachedStreamingPlansIT).
-            -- (decider_id, offset): the order of events_stream_idx, so no plan walks the log in offset order.
-            EXECUTE 'SELECT array_agg(e ORDER BY e."offset")
-                     FROM (SELECT *
-                           FROM events e
-                           WHERE e."decider_id" = $1
-                             AND e."decider" = $2
-                             AND e."offset" > $3
-                           ORDER BY e."decider_id", e."offset"
-                           LIMIT $4) e'
-                INTO v_events
-                USING v_candidate.decider_id, v_candidate.decider, v_candidate.position, v_events_per_partition;
+            EXIT WHEN v_leased >= v_partitions;
+            v_key := v_marker.decider || chr(1) || v_marker.decider_id;
+            CONTINUE WHEN v_key = ANY (v_tried);
+            v_tried := v_tried || v_key;
+
+            -- the partition's row, locked; or created, if it has none
+            SELECT *
+            INTO v_position
+            FROM view_positions p
+            WHERE p."view" = v_view
+              AND p."decider" = v_marker.decider
+              AND p."decider_id" = v_marker.decider_id
+                FOR UPDATE SKIP LOCKED;
+            IF NOT FOUND THEN
+                CONTINUE WHEN EXISTS (SELECT
+                                      FROM view_positions p
+                                      WHERE p."view" = v_view
+                                        AND p."decider" = v_marker.decider
+                                        AND p."decider_id" = v_marker.decider_id);
+                -- another consumer creating the same row right now holds this lock until its transaction ends
+                CONTINUE WHEN NOT pg_try_advisory_xact_lock(hashtextextended(
+                        'fmodel partition ' || current_schema() || ' ' || v_view || chr(1) || v_key, 0));
+                INSERT INTO view_positions AS p ("view", "decider", "decider_id", "position", "acked_position",
+                                                 "head", "head_position", "delivered_to", "delivered_position",
+                                                 "generation")
+                SELECT v_view, v_marker.decider, v_marker.decider_id, v_row.start_offset, MIN(m."from_position") - 1,
+                       v_row.start_offset, MIN(m."from_position") - 1, v_row.start_offset,
+                       MIN(m."from_position") - 1, v_row.generation
+                FROM view_markers m
+                WHERE m."view" = v_view
+                  AND m."decider" = v_marker.decider
+                  AND m."decider_id" = v_marker.decider_id
+                  AND m."generation" = v_row.generation
+                HAVING count(*) > 0
+                ON CONFLICT DO NOTHING
+                RETURNING * INTO v_position;
+                CONTINUE WHEN NOT FOUND;
+            END IF;
+            IF v_position.generation <> v_row.generation THEN
+                -- left by a reset view's old generation: start afresh
+                UPDATE view_positions p
+                SET "position"           = v_row.start_offset,
+                    "acked_position"     = m.first - 1,
+                    "head"               = v_row.start_offset,
+                    "head_position"      = m.first - 1,
+                    "delivered_to"       = v_row.start_offset,
+                    "delivered_position" = m.first - 1,
+                    "locked_until"       = '-infinity',
+                    "leased_by"          = NULL,
+                    "attempts"           = 0,
+                    "last_error"         = NULL,
+                    "parked_at"          = NULL,
+                    "generation"         = v_row.generation,
+                    "updated_at"         = NOW()
+                FROM (SELECT MIN(mm."from_position") AS first
+                      FROM view_markers mm
+                      WHERE mm."view" = v_view
+                        AND mm."decider" = v_marker.decider
+                        AND mm."decider_id" = v_marker.decider_id
+                        AND mm."generation" = v_row.generation) m
+                WHERE p."view" = v_view
+                  AND p."decider" = v_marker.decider
+                  AND p."decider_id" = v_marker.decider_id
+                RETURNING p.* INTO v_position;
+            END IF;
+            CONTINUE WHEN v_position.locked_until > clock_timestamp();
+
+            -- the partition's pending work: up to its latest marker
+            SELECT MAX(m."upto") AS upto, MAX(m."upto_position") AS upto_position
+            INTO v_head
+            FROM view_markers m
+            WHERE m."view" = v_view
+              AND m."decider" = v_marker.decider
+              AND m."decider_id" = v_marker.decider_id
+              AND m."generation" = v_row.generation;
+            IF v_position.parked_at IS NOT NULL OR v_head.upto_position <= v_position.acked_position THEN
+                -- parked (the row keeps the work, release_partition brings it back), or nothing new: the markers go
+                UPDATE view_positions p
+                SET "head"          = GREATEST(p."head", v_head.upto),
+                    "head_position" = GREATEST(p."head_position", v_head.upto_position)
+                WHERE p."view" = v_view
+                  AND p."decider" = v_marker.decider
+                  AND p."decider_id" = v_marker.decider_id
+                  AND p."head_position" < v_head.upto_position;
+                DELETE
+                FROM view_markers m
+                WHERE m."view" = v_view
+                  AND m."decider" = v_marker.decider
+                  AND m."decider_id" = v_marker.decider_id
+                  AND m."generation" = v_row.generation
+                  AND m."upto" <= v_head.upto;
+                CONTINUE;
+            END IF;
+
+            SELECT array_agg(e ORDER BY e."stream_position")
+            INTO v_events
+            FROM (SELECT *
+                  FROM events e
+                  WHERE e."decider_id" = v_marker.decider_id
+                    AND e."decider" = v_marker.decider
+                    AND e."stream_position" > v_position.acked_position
+                    AND e."stream_position" <= v_head.upto_position
+                  ORDER BY e."decider_id", e."decider", e."stream_position"
+                  LIMIT v_events_per_partition) e;
             v_count := COALESCE(cardinality(v_events), 0);
             CONTINUE WHEN v_count = 0;
-            v_last := (v_events[v_count])."offset";
+            v_last := v_events[v_count];
             UPDATE view_positions p
-            SET locked_until = clock_timestamp() + v_timeout,
-                lease        = p.lease + 1,
-                attempts     = p.attempts + 1,
-                delivered_to = v_last,
-                updated_at   = NOW()
-            WHERE p.view = v_view
-              AND p.decider = v_candidate.decider
-              AND p.decider_id = v_candidate.decider_id
-            RETURNING p.lease, p.attempts, p.locked_until INTO v_lease, v_attempt, v_until;
-            RETURN QUERY SELECT e.event,
-                                e.event_id,
-                                e.event_version,
-                                e.decider,
-                                e.decider_id,
-                                e.data,
-                                e.command_id,
-                                e.previous_id,
-                                e.final,
-                                e.created_at,
-                                e.offset,
-                                v_lease,
-                                v_attempt,
-                                v_until
+            SET "locked_until"       = clock_timestamp() + v_timeout,
+                "lease"              = nextval('view_leases_seq'),
+                "leased_by"          = v_consumer,
+                "attempts"           = p."attempts" + 1,
+                "delivered_to"       = v_last."offset",
+                "delivered_position" = v_last."stream_position",
+                "head"               = GREATEST(p."head", v_head.upto),
+                "head_position"      = GREATEST(p."head_position", v_head.upto_position),
+                "updated_at"         = NOW()
+            WHERE p."view" = v_view
+              AND p."decider" = v_marker.decider
+              AND p."decider_id" = v_marker.decider_id
+            RETURNING * INTO v_position;
+            v_leased := v_leased + 1;
+            RETURN QUERY SELECT e."event",
+                                e."event_id",
+                                e."event_version",
+                                e."decider",
+                                e."decider_id",
+                                e."data",
+                                e."command_id",
+                                e."previous_id",
+                                e."final",
+                                e."created_at",
+                                e."offset",
+                                v_position.lease,
+                                v_position.attempts,
+                                v_position.locked_until,
+                                e."stream_position"
                          FROM unnest(v_events) e
-                         ORDER BY e.offset;
+                         ORDER BY e."stream_position";
         END LOOP;
 END;
 $$;
@@ -384,20 +755,21 @@ $$;
 CREATE OR REPLACE FUNCTION stream_events(v_view_name TEXT, v_limit INT DEFAULT 1, v_seconds INT DEFAULT NULL)
     RETURNS TABLE
             (
-                "event"         TEXT,
-                "event_id"      UUID,
-                "event_version" BIGINT,
-                "decider"       TEXT,
-                "decider_id"    TEXT,
-                "data"          JSONB,
-                "command_id"    UUID,
-                "previous_id"   UUID,
-                "final"         BOOLEAN,
-                "created_at"    TIMESTAMP WITH TIME ZONE,
-                "offset"        BIGINT,
-                "lease"         BIGINT,
-                "attempt"       INT,
-                "locked_until"  TIMESTAMP WITH TIME ZONE
+                "event"           TEXT,
+                "event_id"        UUID,
+                "event_version"   BIGINT,
+                "decider"         TEXT,
+                "decider_id"      TEXT,
+                "data"            JSONB,
+                "command_id"      UUID,
+                "previous_id"     UUID,
+                "final"           BOOLEAN,
+                "created_at"      TIMESTAMP WITH TIME ZONE,
+                "offset"          BIGINT,
+                "lease"           BIGINT,
+                "attempt"         INT,
+                "locked_until"    TIMESTAMP WITH TIME ZONE,
+                "stream_position" BIGINT
             )
     LANGUAGE sql AS
 $$
@@ -411,9 +783,11 @@ $$;
 CREATE OR REPLACE FUNCTION held_position(v_view TEXT, v_decider_id TEXT, v_decider TEXT, v_offset BIGINT,
                                          v_lease BIGINT, v_operation TEXT)
     RETURNS view_positions
-    LANGUAGE plpgsql AS
+    LANGUAGE plpgsql
+    SET enable_seqscan = off AS
 $$
 DECLARE
+    v_row      views%ROWTYPE;
     v_position view_positions%ROWTYPE;
     v_count    INT;
 BEGIN
@@ -421,14 +795,12 @@ BEGIN
         RAISE EXCEPTION '%: view and decider_id are required (got %, %)', v_operation, v_view, v_decider_id
             USING ERRCODE = 'VS005';
     END IF;
-    PERFORM FROM views WHERE "view" = v_view;
+    SELECT * INTO v_row FROM views WHERE "view" = v_view;
     IF NOT FOUND THEN
         RAISE EXCEPTION '%: view % is not registered', v_operation, v_view USING ERRCODE = 'VS001';
     END IF;
     IF v_decider IS NULL AND v_offset IS NOT NULL THEN
-        EXECUTE 'SELECT e."decider" FROM events e WHERE e."offset" = $1 AND e."decider_id" = $2'
-            INTO v_decider
-            USING v_offset, v_decider_id;
+        SELECT e."decider" INTO v_decider FROM events e WHERE e."offset" = v_offset AND e."decider_id" = v_decider_id;
         IF v_decider IS NULL THEN
             RAISE EXCEPTION '%: offset % is not an event of decider_id %', v_operation, v_offset, v_decider_id
                 USING ERRCODE = 'VS003';
@@ -440,6 +812,7 @@ BEGIN
         FROM view_positions p
         WHERE p."view" = v_view
           AND p."decider_id" = v_decider_id
+          AND p."generation" = v_row.generation
           AND p."delivered_to" > p."position"
           AND (p."lease" = v_lease OR (v_lease IS NULL AND p."locked_until" > clock_timestamp()));
         IF v_count > 1 THEN
@@ -457,9 +830,15 @@ BEGIN
       AND p."decider" = v_decider
       AND p."decider_id" = v_decider_id
         FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR v_position.generation <> v_row.generation THEN
+        IF EXISTS (SELECT FROM events e WHERE e."decider_id" = v_decider_id AND e."decider" = v_decider) THEN
+            -- a stream of the log whose events were never leased (or not since the view was reset)
+            RAISE EXCEPTION '%: partition (%, %) of view % is not held (never delivered, or the view was reset)',
+                v_operation, v_decider, v_decider_id, v_view USING ERRCODE = 'VS002',
+                HINT = 'roll back and fetch again';
+        END IF;
         RAISE EXCEPTION '%: view % has no partition (%, %)', v_operation, v_view, v_decider, v_decider_id
-            USING ERRCODE = 'VS004';
+            USING ERRCODE = 'VS004', HINT = 'no such stream in the log';
     END IF;
     IF v_lease IS NOT NULL AND v_lease <> v_position.lease THEN
         RAISE EXCEPTION '%: lease % on partition (%, %) of view % is lost: it was leased again (lease %)', v_operation,
@@ -485,11 +864,12 @@ $$;
 CREATE OR REPLACE FUNCTION ack_event(v_view TEXT, v_decider_id TEXT, v_offset BIGINT, v_decider TEXT DEFAULT NULL,
                                      v_lease BIGINT DEFAULT NULL)
     RETURNS SETOF view_positions
-    LANGUAGE plpgsql AS
+    LANGUAGE plpgsql
+    SET enable_seqscan = off AS
 $$
 DECLARE
     v_position view_positions%ROWTYPE;
-    v_known    BOOLEAN;
+    v_acked    BIGINT;
 BEGIN
     IF v_offset IS NULL THEN
         RAISE EXCEPTION 'ack_event: offset is required' USING ERRCODE = 'VS005';
@@ -500,21 +880,35 @@ BEGIN
             v_offset, v_position.position, v_position.delivered_to, v_position.decider, v_decider_id, v_view
             USING ERRCODE = 'VS003';
     END IF;
-    -- by primary key, planned per call (ADR 0050)
-    EXECUTE 'SELECT EXISTS (SELECT FROM events e WHERE e."offset" = $1 AND e."decider" = $2 AND e."decider_id" = $3)'
-        INTO v_known
-        USING v_offset, v_position.decider, v_decider_id;
-    IF NOT v_known THEN
+    SELECT e."stream_position"
+    INTO v_acked
+    FROM events e
+    WHERE e."offset" = v_offset
+      AND e."decider" = v_position.decider
+      AND e."decider_id" = v_decider_id;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'ack_event: offset % is not an event of partition (%, %)', v_offset, v_position.decider,
             v_decider_id USING ERRCODE = 'VS003';
     END IF;
+    DELETE
+    FROM view_markers m
+    WHERE m."view" = v_view
+      AND m."decider" = v_position.decider
+      AND m."decider_id" = v_decider_id
+      AND m."generation" = v_position.generation
+      AND m."upto" <= v_offset;
     RETURN QUERY UPDATE view_positions
-        SET "position"     = v_offset,
-            "delivered_to" = v_offset,
-            "locked_until" = clock_timestamp(),
-            "attempts"     = 0,
-            "last_error"   = NULL,
-            "updated_at"   = NOW()
+        SET "position"           = v_offset,
+            "acked_position"     = v_acked,
+            "delivered_to"       = v_offset,
+            "delivered_position" = v_acked,
+            "head"               = GREATEST("head", v_offset),
+            "head_position"      = GREATEST("head_position", v_acked),
+            "locked_until"       = clock_timestamp(),
+            "leased_by"          = NULL,
+            "attempts"           = 0,
+            "last_error"         = NULL,
+            "updated_at"         = NOW()
         WHERE "view" = v_view
           AND "decider" = v_position.decider
           AND "decider_id" = v_decider_id
@@ -534,16 +928,18 @@ $$
 DECLARE
     v_position view_positions%ROWTYPE;
 BEGIN
-    IF v_milliseconds IS NULL OR v_milliseconds < 0 THEN
-        RAISE EXCEPTION 'schedule_nack_event: milliseconds must be zero or positive (got %)', v_milliseconds
+    IF v_milliseconds IS NULL OR v_milliseconds NOT BETWEEN 0 AND 86400000 THEN
+        RAISE EXCEPTION 'schedule_nack_event: milliseconds must be 0 to 86400000 (one day), got %', v_milliseconds
             USING ERRCODE = 'VS005';
     END IF;
     v_position := held_position(v_view, v_decider_id, v_decider, NULL, v_lease, 'nack_event');
     RETURN QUERY UPDATE view_positions
-        SET "delivered_to" = "position",
-            "locked_until" = clock_timestamp() + make_interval(secs => v_milliseconds / 1000.0),
-            "last_error"   = COALESCE(v_error, "last_error"),
-            "updated_at"   = NOW()
+        SET "delivered_to"       = "position",
+            "delivered_position" = "acked_position",
+            "locked_until"       = clock_timestamp() + make_interval(secs => v_milliseconds / 1000.0),
+            "leased_by"          = NULL,
+            "last_error"         = COALESCE(v_error, "last_error"),
+            "updated_at"         = NOW()
         WHERE "view" = v_view
           AND "decider" = v_position.decider
           AND "decider_id" = v_decider_id
@@ -574,11 +970,13 @@ DECLARE
 BEGIN
     v_position := held_position(v_view, v_decider_id, v_decider, NULL, v_lease, 'park_partition');
     RETURN QUERY UPDATE view_positions
-        SET "delivered_to" = "position",
-            "locked_until" = clock_timestamp(),
-            "parked_at"    = NOW(),
-            "last_error"   = COALESCE(v_error, "last_error"),
-            "updated_at"   = NOW()
+        SET "delivered_to"       = "position",
+            "delivered_position" = "acked_position",
+            "locked_until"       = clock_timestamp(),
+            "leased_by"          = NULL,
+            "parked_at"          = NOW(),
+            "last_error"         = COALESCE(v_error, "last_error"),
+            "updated_at"         = NOW()
         WHERE "view" = v_view
           AND "decider" = v_position.decider
           AND "decider_id" = v_decider_id
@@ -592,20 +990,30 @@ CREATE OR REPLACE FUNCTION release_partition(v_view TEXT, v_decider_id TEXT, v_d
     RETURNS SETOF view_positions
     LANGUAGE plpgsql AS
 $$
+DECLARE
+    v_position view_positions%ROWTYPE;
 BEGIN
-    RETURN QUERY UPDATE view_positions
-        SET "parked_at"    = NULL,
-            "attempts"     = 0,
-            "locked_until" = clock_timestamp(),
-            "updated_at"   = NOW()
-        WHERE "view" = v_view
-          AND "decider" = v_decider
-          AND "decider_id" = v_decider_id
-        RETURNING *;
+    UPDATE view_positions
+    SET "parked_at"    = NULL,
+        "attempts"     = 0,
+        "locked_until" = clock_timestamp(),
+        "updated_at"   = NOW()
+    WHERE "view" = v_view
+      AND "decider" = v_decider
+      AND "decider_id" = v_decider_id
+    RETURNING * INTO v_position;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'release_partition: view % has no partition (%, %)', v_view, v_decider, v_decider_id
             USING ERRCODE = 'VS004';
     END IF;
+    IF v_position.head_position > v_position.acked_position THEN
+        -- its pending work, as a marker again
+        INSERT INTO view_markers ("view", "generation", "decider", "decider_id", "upto", "upto_position",
+                                  "from_position")
+        VALUES (v_view, v_position.generation, v_decider, v_decider_id, v_position.head, v_position.head_position,
+                v_position.acked_position + 1);
+    END IF;
+    RETURN NEXT v_position;
 END;
 $$;
 
@@ -616,36 +1024,60 @@ CREATE OR REPLACE FUNCTION parked_partitions(v_view TEXT DEFAULT NULL)
     LANGUAGE sql
     STABLE AS
 $$
-SELECT *
-FROM view_positions
-WHERE "parked_at" IS NOT NULL
-  AND (v_view IS NULL OR "view" = v_view)
-ORDER BY "parked_at";
+SELECT p.*
+FROM view_positions p
+         JOIN views v ON v."view" = p."view" AND v."generation" = p."generation"
+WHERE p."parked_at" IS NOT NULL
+  AND (v_view IS NULL OR p."view" = v_view)
+ORDER BY p."parked_at";
 $$;
 
 -- API: the lag of a view: the number of events not processed yet (pending in its partitions, parked ones included,
--- plus events not discovered yet). Costs one index range per pending partition.
+-- plus events not discovered yet). Costs one index range over the view's markers, its parked partitions and the
+-- undiscovered part of the log.
 -- Example: SELECT view_lag('view1');
 CREATE OR REPLACE FUNCTION view_lag(v_view TEXT)
     RETURNS BIGINT
-    LANGUAGE sql
-    STABLE AS
+    LANGUAGE plpgsql
+    STABLE
+    SET enable_seqscan = off AS
 $$
-SELECT (SELECT count(*)
-        FROM events e
-        WHERE e."offset" > v."discovered_to"
-          AND e."created_at" >= v."start_at")
-           + COALESCE((SELECT sum((SELECT count(*)
-                                   FROM events e
-                                   WHERE e."decider_id" = p."decider_id"
-                                     AND e."decider" = p."decider"
-                                     AND e."offset" > p."position"
-                                     AND e."offset" <= p."head"))
-                       FROM view_positions p
-                       WHERE p."view" = v_view
-                         AND p."head" > p."position"), 0)::BIGINT
-FROM views v
-WHERE v."view" = v_view;
+DECLARE
+    v_row    views%ROWTYPE := registered_view(v_view);
+    v_cursor BIGINT;
+BEGIN
+    SELECT c."discovered_to"
+    INTO v_cursor
+    FROM view_cursors c
+    WHERE c."view" = v_view
+      AND c."generation" = v_row.generation
+    ORDER BY c."view", c."generation", c."discovered_to" DESC, c."id" DESC
+    LIMIT 1;
+    RETURN (SELECT count(*) FROM events e WHERE e."offset" > COALESCE(v_cursor, v_row.start_offset))
+        + COALESCE((SELECT sum(GREATEST(0, GREATEST(m.upto_position, p."head_position")
+                                               - COALESCE(p."acked_position", m.from_position - 1)))
+                    FROM (SELECT mm."decider", mm."decider_id", MAX(mm."upto_position") AS upto_position,
+                                 MIN(mm."from_position") AS from_position
+                          FROM view_markers mm
+                          WHERE mm."view" = v_view
+                            AND mm."generation" = v_row.generation
+                          GROUP BY mm."decider", mm."decider_id") m
+                             LEFT JOIN view_positions p
+                                       ON p."view" = v_view AND p."decider" = m."decider"
+                                           AND p."decider_id" = m."decider_id"
+                                           AND p."generation" = v_row.generation), 0)
+        + COALESCE((SELECT sum(p."head_position" - p."acked_position")
+                    FROM view_positions p
+                    WHERE p."view" = v_view
+                      AND p."parked_at" IS NOT NULL
+                      AND p."generation" = v_row.generation
+                      AND NOT EXISTS (SELECT
+                                      FROM view_markers m
+                                      WHERE m."view" = v_view
+                                        AND m."decider" = p."decider"
+                                        AND m."decider_id" = p."decider_id"
+                                        AND m."generation" = v_row.generation)), 0);
+END;
 $$;
 
 INSERT INTO schema_version ("file")

@@ -2,7 +2,7 @@
 -- 003_snapshots.sql: snapshots of aggregate states, an opt-in cache beside the event store (docs/snapshots.md).
 --
 -- Applied after 001 and 002, like them (psql in file-name order, or io.fmodel.postgres.SchemaInstaller).
--- Idempotent: CREATE ... IF NOT EXISTS and CREATE OR REPLACE only. Objects are created unqualified.
+-- Safe to apply again: CREATE ... IF NOT EXISTS and CREATE OR REPLACE FUNCTION only. Objects are created unqualified.
 --
 -- A snapshot is a cache, not a fact: the events stay the truth. Rows may be deleted at any time (DELETE FROM
 -- snapshots, or TRUNCATE): the next command of the stream folds its whole history and saves a new one. This table
@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS snapshots
 CREATE OR REPLACE FUNCTION save_snapshot(v_decider_id TEXT, v_decider TEXT, v_revision TEXT, v_state JSONB,
                                          v_event_id UUID)
     RETURNS BOOLEAN
-    LANGUAGE plpgsql AS
+    LANGUAGE plpgsql
+    SET enable_seqscan = off AS
 $$
 DECLARE
     v_offset BIGINT;
@@ -44,10 +45,14 @@ BEGIN
         RAISE EXCEPTION 'save_snapshot: decider_id, decider, revision, state and event_id are required'
             USING ERRCODE = 'ES005';
     END IF;
-    -- events_event_id_key: one index lookup whatever the stream's length (planned per call: ADR 0050)
-    EXECUTE 'SELECT "offset" FROM events WHERE "event_id" = $1 AND "decider_id" = $2 AND "decider" = $3'
-        INTO v_offset
-        USING v_event_id, v_decider_id, v_decider;
+    PERFORM require_identifier('revision', v_revision, 128);
+    -- events_event_id_key: one index lookup whatever the stream's length (enable_seqscan = off: ADR 0050)
+    SELECT e."offset"
+    INTO v_offset
+    FROM events e
+    WHERE e."event_id" = v_event_id
+      AND e."decider_id" = v_decider_id
+      AND e."decider" = v_decider;
     IF v_offset IS NULL THEN
         RAISE EXCEPTION 'snapshot version % is not an event of stream (%, %)', v_event_id, v_decider, v_decider_id
             USING ERRCODE = 'ES003';
@@ -71,52 +76,55 @@ $$;
 CREATE OR REPLACE FUNCTION get_snapshot(v_decider_id TEXT, v_decider TEXT, v_revision TEXT)
     RETURNS SETOF snapshots
     LANGUAGE plpgsql
-    STABLE AS
+    STABLE
+    SET enable_seqscan = off AS
 $$
 BEGIN
-    -- planned per call, like get_events (ADR 0050)
-    RETURN QUERY EXECUTE 'SELECT * FROM snapshots WHERE "decider_id" = $1 AND "decider" = $2 AND "revision" = $3'
-        USING v_decider_id, v_decider, v_revision;
+    RETURN QUERY SELECT *
+                 FROM snapshots s
+                 WHERE s."decider_id" = v_decider_id
+                   AND s."decider" = v_decider
+                   AND s."revision" = v_revision;
 END;
 $$;
 
 -- API: what an aggregate folds onto a snapshot of event v_after: the event v_after itself first (so that no row at
--- all means v_after is not an event of this stream), then in log order the events of the stream after it and the
+-- all means v_after is not an event of this stream), then in stream order the events of the stream after it and the
 -- earlier events of command v_command_id (to recognise a retried command older than the snapshot).
 -- Its cost depends on the number of events returned, not on the stream's length nor on other streams: the events
--- after v_after are found by walking the stream's previous_id chain forward (events_previous_id_key, one unique
--- lookup per event), the command's events by the offsets of its row in stream_commands (command_events).
+-- after v_after are a range of events_stream_position_key from its position, the command's events are found from its
+-- row in stream_commands (command_events).
 -- Example: SELECT * FROM get_events_after('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1',
 --                                         '21e19516-9bda-11ed-a8fc-0242ac120002', gen_random_uuid());
 CREATE OR REPLACE FUNCTION get_events_after(v_decider_id TEXT, v_decider TEXT, v_after UUID, v_command_id UUID)
     RETURNS SETOF events
     LANGUAGE plpgsql
-    STABLE AS
+    STABLE
+    SET enable_seqscan = off AS
 $$
 DECLARE
-    v_offset BIGINT;
+    v_position BIGINT;
 BEGIN
-    EXECUTE 'SELECT "offset" FROM events WHERE "event_id" = $1 AND "decider_id" = $2 AND "decider" = $3'
-        INTO v_offset
-        USING v_after, v_decider_id, v_decider;
-    IF v_offset IS NULL THEN
+    SELECT e."stream_position"
+    INTO v_position
+    FROM events e
+    WHERE e."event_id" = v_after
+      AND e."decider_id" = v_decider_id
+      AND e."decider" = v_decider;
+    IF v_position IS NULL THEN
         RETURN;
     END IF;
-    -- Why the chain and not a range of events_stream_idx from v_offset on: no query can pin the planner to that
-    -- index with the offset as its start. With "decider_id" = $1 AND "offset" >= $3 it reads the primary key from
-    -- the offset on (the events of every stream since) whenever statistics make the stream look like most of the
-    -- table; with a row comparison it enters events_stream_idx at the stream's first entry. Both were measured.
-    -- The command's earlier events come from its row in stream_commands (command_events). Planned for the actual
-    -- values (EXECUTE, ADR 0050).
-    RETURN QUERY EXECUTE 'WITH RECURSIVE after_snapshot AS (
-                              SELECT * FROM events WHERE "event_id" = $3
-                              UNION ALL
-                              SELECT e.* FROM after_snapshot a JOIN events e ON e."previous_id" = a."event_id")
-                          SELECT * FROM after_snapshot
-                          UNION ALL
-                          SELECT * FROM command_events($4, $1, $2) WHERE "offset" < $5
-                          ORDER BY "offset"'
-        USING v_decider_id, v_decider, v_after, v_command_id, v_offset;
+    RETURN QUERY SELECT *
+                 FROM (SELECT *
+                       FROM events e
+                       WHERE e."decider_id" = v_decider_id
+                         AND e."decider" = v_decider
+                         AND e."stream_position" >= v_position
+                       UNION ALL
+                       SELECT *
+                       FROM command_events(v_command_id, v_decider_id, v_decider) c
+                       WHERE c."stream_position" < v_position) s
+                 ORDER BY s."stream_position";
 END;
 $$;
 

@@ -12,8 +12,10 @@
 --   * creates the group role fmodel_app (NOLOGIN) if missing; grant it to the application's login users:
 --         CREATE ROLE billing_service LOGIN PASSWORD '...' IN ROLE fmodel_app;
 --   * fmodel_app may USE the schema, SELECT every table, EXECUTE the API functions; nothing else. In particular it
---     cannot INSERT, UPDATE, DELETE or TRUNCATE events, streams, stream_commands, deciders, views or view_positions,
---     cannot call the internal helpers (insert_event, held_position, ...), and cannot use the events' offset sequence.
+--     cannot INSERT, UPDATE, DELETE or TRUNCATE events, stream_commands, deciders, views, view_cursors, view_markers
+--     or view_positions,
+--     cannot call the internal helpers (insert_event, held_position, ...), and cannot use the sequences of offsets and
+--     lease tokens.
 --   * the API functions become SECURITY DEFINER (they run as their owner, who can write the tables) with a FIXED
 --     search_path = <schema>, pg_temp: pg_temp last, so a caller's temporary table or function cannot stand in for
 --     one of the store (a plain function would resolve events to pg_temp.events first).
@@ -36,10 +38,12 @@ $least_privilege$
             'parked_partitions', 'view_lag', 'save_snapshot', 'get_snapshot', 'get_events_after'];
         -- internal: called only by the API functions (as their owner) and by triggers
         v_internal TEXT[] := ARRAY ['insert_event', 'command_events', 'require_stream_and_command', 'held_position',
-            'view_start_offset', 'reject_change', 'notify_events_appended'];
+            'view_start_offset', 'reject_change', 'notify_events_appended', 'require_identifier', 'events_check',
+            'events_record_command', 'stream_commands_guard', 'require_view_name', 'require_range',
+            'registered_view', 'fresh_xid_bound', 'views_deleted'];
         -- snapshots too: the application saves them through save_snapshot; deleting them is the owner's job
-        v_tables   TEXT[] := ARRAY ['schema_version', 'deciders', 'events', 'streams', 'stream_commands', 'views',
-            'view_positions', 'snapshots'];
+        v_tables   TEXT[] := ARRAY ['schema_version', 'deciders', 'events', 'stream_commands', 'views',
+            'view_cursors', 'view_markers', 'view_positions', 'view_xid_probe', 'locks', 'snapshots'];
     BEGIN
         IF v_schema IS NULL OR to_regclass(format('%I.events', v_schema)) IS NULL
             OR to_regclass(format('%I.view_positions', v_schema)) IS NULL
@@ -60,9 +64,9 @@ $least_privilege$
                 EXECUTE format('REVOKE ALL ON TABLE %I.%I FROM PUBLIC, fmodel_app', v_schema, v_object.name);
                 EXECUTE format('GRANT SELECT ON TABLE %I.%I TO fmodel_app', v_schema, v_object.name);
             END LOOP;
-        -- the offsets: only insert_event draws them
-        EXECUTE format('REVOKE ALL ON SEQUENCE %s FROM PUBLIC, fmodel_app',
-                       pg_get_serial_sequence(format('%I.events', v_schema), 'offset'));
+        -- the offsets (only events_check draws them) and the lease tokens
+        EXECUTE format('REVOKE ALL ON SEQUENCE %I.events_offset_seq, %I.view_leases_seq FROM PUBLIC, fmodel_app',
+                       v_schema, v_schema);
 
         -- the store's functions: a search_path no caller can change; the API, and only the API, for fmodel_app, run
         -- as its owner (EXECUTE is granted to PUBLIC by default in PostgreSQL: revoked here)

@@ -119,8 +119,8 @@ class ConcurrentCommandsIT {
                         SELECT count(*) AS events,
                                count(*) FILTER (WHERE previous_id IS NULL) AS roots,
                                count(*) FILTER (WHERE previous_id IS DISTINCT FROM prior) AS broken,
-                               (SELECT length FROM streams WHERE decider_id = '%s') AS head_length,
-                               (SELECT last_event_id FROM streams WHERE decider_id = '%s')
+                               (SELECT max(stream_position) FROM events WHERE decider_id = '%s') AS head_length,
+                               (SELECT event_id FROM get_last_event('%s'))
                                    = (SELECT event_id FROM events WHERE decider_id = '%s' ORDER BY "offset" DESC LIMIT 1)
                                    AS head_is_last
                         FROM (SELECT previous_id, lag(event_id) OVER (ORDER BY "offset") AS prior

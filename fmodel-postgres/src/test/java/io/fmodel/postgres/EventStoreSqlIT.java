@@ -123,7 +123,7 @@ class EventStoreSqlIT {
             assertThat(state).isEqualTo("ES002");
         }
         assertThat(count("half")).isZero();
-        assertThat(query("SELECT count(*) FROM streams WHERE decider_id = 'half'"))
+        assertThat(query("SELECT count(*) FROM stream_commands WHERE decider_id = 'half'"))
                 .containsExactly("0");
     }
 

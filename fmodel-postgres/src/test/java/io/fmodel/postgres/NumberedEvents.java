@@ -19,7 +19,7 @@ final class NumberedEvents {
                 + " ARRAY(SELECT gen_random_uuid() FROM generate_series(?, ?)), 'decider1', ?,"
                 + " ARRAY(SELECT jsonb_build_object('stream', ?::text, 'n', i) FROM generate_series(?, ?) i),"
                 + " gen_random_uuid(),"
-                + " (SELECT last_event_id FROM streams WHERE decider = 'decider1' AND decider_id = ?),"
+                + " (SELECT event_id FROM get_last_event(?, 'decider1')),"
                 + " ARRAY(SELECT 1::bigint FROM generate_series(?, ?)))")) {
             int p = 1;
             ps.setInt(p++, from);

@@ -290,7 +290,7 @@ class PostgresEventRepositoryIT {
     private static long offsetOfLast(String stream) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT last_offset FROM streams WHERE decider_id = '" + stream + "'")) {
+                ResultSet rs = s.executeQuery("SELECT \"offset\" FROM get_last_event('" + stream + "')")) {
             rs.next();
             return rs.getLong(1);
         }

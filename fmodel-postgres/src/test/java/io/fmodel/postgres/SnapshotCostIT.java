@@ -12,8 +12,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -111,14 +109,8 @@ class SnapshotCostIT {
         }
         System.out.println("get_events_after plans:\n" + plans);
         assertThat(plans.toString())
-                .contains("events_event_id_key", "events_previous_id_key", "stream_commands_pkey")
+                .contains("events_event_id_key", "events_stream_position_key", "stream_commands_pkey")
                 .doesNotContain("Seq Scan");
-        // the chain is walked from the snapshot's event: a few pages per event after it, nothing before it
-        Matcher chain = Pattern.compile(
-                        "Index Scan using events_previous_id_key.*?Buffers: shared hit=(\\d+)", Pattern.DOTALL)
-                .matcher(plans);
-        assertThat(chain.find()).isTrue();
-        assertThat(Integer.parseInt(chain.group(1))).isLessThan(5 * 10);
     }
 
     @Test

@@ -101,6 +101,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
             String secret,
             HttpDeliveryOptions options,
             ProcessorListener listener) {
+        Identifiers.requireName("view name", view);
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("the secret of view " + view + " must not be empty");
         }
@@ -156,8 +157,12 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 
     /** Leases the next partition; the request body is built by PostgreSQL, once, in the shape of the pg_net job. */
     private Optional<Batch> fetch(Connection connection) {
-        StreamEventBatches leased = Routines.streamEventBatches(view, 1, options.batchSize(), (int)
-                Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
+        StreamEventBatches leased = Routines.streamEventBatches(
+                view,
+                1,
+                options.batchSize(),
+                (int) Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()),
+                null);
         // json_build_object(...)::text, the keys bind values
         Field<String> body = DSL.jsonObject(
                         DSL.key("event").value(leased.EVENT),

@@ -62,8 +62,8 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
 
     static {
         DSLContext render = DSL.using(SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
-        StreamEventBatches leased =
-                Routines.streamEventBatches((String) null, (Integer) null, (Integer) null, (Integer) null);
+        StreamEventBatches leased = Routines.streamEventBatches(
+                (String) null, (Integer) null, (Integer) null, (Integer) null, (String) null);
         // in the function's order (offset order within a partition)
         FETCH_SQL = render.render(render.select(
                         leased.DECIDER,
@@ -155,6 +155,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             Installer installer,
             Clearer clearer,
             Handler<E> handler) {
+        Identifiers.requireName("view name", view);
         try (Connection connection = dataSource.getConnection()) {
             installer.install(connection);
             registerIfMissing(connection, view, options);
@@ -233,6 +234,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             statement.setInt(3, options.eventsPerPartition());
             statement.setInt(
                     4, (int) Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
+            statement.setString(5, null); // the consumer's name: not yet
             try (ResultSet r = statement.executeQuery()) {
                 while (r.next()) {
                     Partition partition = new Partition(r.getString(1), r.getString(2));

@@ -456,12 +456,13 @@ class ReliabilityIT {
                     SELECT s.decider_id,
                            (SELECT count(*) FROM events e WHERE e.decider = s.decider AND e.decider_id = s.decider_id),
                            (SELECT count(*) FROM chain c WHERE c.decider_id = s.decider_id),
-                           s.length,
+                           (SELECT max(e.stream_position) FROM events e
+                            WHERE e.decider = s.decider AND e.decider_id = s.decider_id),
                            (SELECT c.event_id FROM chain c WHERE c.decider_id = s.decider_id
-                            ORDER BY c.len DESC LIMIT 1) = s.last_event_id,
+                            ORDER BY c.len DESC LIMIT 1) = (SELECT l.event_id FROM get_last_event(s.decider_id, s.decider) l),
                            (SELECT bool_and((c.data ->> 'n')::bigint = c.len) FROM chain c
                             WHERE c.decider_id = s.decider_id)
-                    FROM streams s WHERE s.decider = 'tally'""")) {
+                    FROM (SELECT DISTINCT decider, decider_id FROM events WHERE decider = 'tally') s""")) {
                 while (rows.next()) {
                     streams++;
                     long events = rows.getLong(2);
