@@ -1,5 +1,6 @@
 package io.fmodel.postgres;
 
+import io.fmodel.postgres.internal.Identifiers;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,6 +15,15 @@ record DefaultEventTypes<E>(String decider, Class<E> eventType, List<EventTypes.
         Objects.requireNonNull(eventType, "eventType");
         if (decider.isBlank()) {
             throw new IllegalArgumentException("decider name must not be blank");
+        }
+        Identifiers.requireName("decider name", decider);
+        for (Type type : types) {
+            Identifiers.requireName("event name of " + type.javaClass().getName(), type.name());
+            if (type.version() < 1 || type.version() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        "event version of " + type.javaClass().getName() + " must be 1 to " + Integer.MAX_VALUE
+                                + ", got " + type.version());
+            }
         }
         types = types.stream()
                 .sorted(Comparator.comparing(Type::name).thenComparingLong(Type::version))

@@ -26,6 +26,7 @@ public abstract sealed class EventStoreException extends RuntimeException
                 FinalStreamException,
                 DuplicateEventException,
                 MissingValueException,
+                InvalidValueException,
                 AppendOnlyViolationException,
                 EventEncodingException,
                 EventDecodingException,

@@ -391,7 +391,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
             throw new MissingValueException(
                     eventTypes.decider(), "the stream id of " + command + " is null", null, null);
         }
-        return id;
+        return Identifiers.requireStreamId(eventTypes.decider(), id);
     }
 
     private String stream(String id) {

@@ -90,6 +90,8 @@ public final class JooqSnapshotRepository<C, S> implements PostgresSnapshotRepos
         Objects.requireNonNull(streamId, "streamId");
         Objects.requireNonNull(stateType, "stateType");
         Objects.requireNonNull(revision, "revision");
+        Identifiers.requireName("decider name", decider);
+        Identifiers.requireName("snapshot revision", revision);
         Objects.requireNonNull(objectMapper, "objectMapper");
         return new JooqSnapshotRepository<>(dataSource, decider, streamId, stateType, revision, objectMapper);
     }
@@ -183,7 +185,7 @@ public final class JooqSnapshotRepository<C, S> implements PostgresSnapshotRepos
         if (id == null) {
             throw new MissingValueException(decider, "the stream id of " + command + " is null", null, null);
         }
-        return id;
+        return Identifiers.requireStreamId(decider, id);
     }
 
     private String stream(String id) {

@@ -5,6 +5,7 @@ import io.fmodel.postgres.AppendOnlyViolationException;
 import io.fmodel.postgres.DuplicateEventException;
 import io.fmodel.postgres.EventStoreAccessException;
 import io.fmodel.postgres.FinalStreamException;
+import io.fmodel.postgres.InvalidValueException;
 import io.fmodel.postgres.MissingValueException;
 import io.fmodel.postgres.UnknownPreviousEventException;
 import io.fmodel.postgres.UnregisteredEventTypeException;
@@ -40,6 +41,15 @@ public final class SqlErrors {
     public static final String APPEND_ONLY = "ES006";
 
     /**
+     * SQLSTATE of a command id reused in another batch of the same stream. Through the API only a race raises it (the
+     * command's earlier append committed between the replay check and the insert): a retry finds it and replays.
+     */
+    public static final String DUPLICATE_COMMAND = "ES007";
+
+    /** SQLSTATE of a value out of bounds: an empty or oversized identifier, a number out of range. */
+    public static final String INVALID_VALUE = "ES008";
+
+    /**
      * {@return the exception {@code failure} stands for}
      *
      * @param failure what the driver (or jOOQ) threw
@@ -56,9 +66,11 @@ public final class SqlErrors {
         String message = serverMessage(sql);
         return switch (state) {
             case CONFLICT,
+                    DUPLICATE_COMMAND,
                     // serialization failure and deadlock: the transaction lost a race, a retry is what helps
                     "40001",
                     "40P01" -> new ConcurrencyConflictException(stream, expectedVersion, failure);
+            case INVALID_VALUE, "23514" -> new InvalidValueException(stream, message, state, failure);
             case UNREGISTERED_EVENT_TYPE, "23503" ->
                 new UnregisteredEventTypeException(stream, message, state, failure);
             case UNKNOWN_PREVIOUS_EVENT -> new UnknownPreviousEventException(stream, message, state, failure);
@@ -68,7 +80,7 @@ public final class SqlErrors {
             case "23505" ->
                 switch (String.valueOf(constraint)) {
                     // a fork of the chain or a concurrent first event: the head moved
-                    case "events_previous_id_key", "streams_pkey" ->
+                    case "events_stream_position_key" ->
                         new ConcurrencyConflictException(stream, expectedVersion, failure);
                     case "events_event_id_key" -> new DuplicateEventException(stream, message, state, failure);
                     default -> new EventStoreAccessException(stream, message, state, failure);
