@@ -131,7 +131,9 @@ CREATE TABLE IF NOT EXISTS view_positions
     "created_at"         TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
     "updated_at"         TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
     PRIMARY KEY ("view", "decider", "decider_id")
-);
+)
+    -- room on each page for the next version of a row: leases and acks update rows in place (HOT)
+    WITH (fillfactor = 70);
 
 -- Lease tokens, unique in the database: a token of a reset view's old row can never match a new one.
 CREATE SEQUENCE IF NOT EXISTS view_leases_seq AS BIGINT;
@@ -593,7 +595,7 @@ BEGIN
 
     -- Oldest work first. Partitions held by another consumer or waiting for a retry are passed over by the join;
     -- parked ones are not, so that their markers go (see below).
-    FOR v_marker IN SELECT m."decider", m."decider_id"
+    FOR v_marker IN SELECT m."decider", m."decider_id", p."view" IS NULL AS fresh
                     FROM view_markers m
                              LEFT JOIN view_positions p
                                        ON p."view" = m."view" AND p."decider" = m."decider"
@@ -610,77 +612,35 @@ BEGIN
             CONTINUE WHEN v_key = ANY (v_tried);
             v_tried := v_tried || v_key;
 
-            -- the partition's row, locked; or created, if it has none
-            SELECT *
-            INTO v_position
-            FROM view_positions p
-            WHERE p."view" = v_view
-              AND p."decider" = v_marker.decider
-              AND p."decider_id" = v_marker.decider_id
-                FOR UPDATE SKIP LOCKED;
-            IF NOT FOUND THEN
-                CONTINUE WHEN EXISTS (SELECT
-                                      FROM view_positions p
-                                      WHERE p."view" = v_view
-                                        AND p."decider" = v_marker.decider
-                                        AND p."decider_id" = v_marker.decider_id);
-                -- another consumer creating the same row right now holds this lock until its transaction ends
-                CONTINUE WHEN NOT pg_try_advisory_xact_lock(hashtextextended(
-                        'fmodel partition ' || current_schema() || ' ' || v_view || chr(1) || v_key, 0));
-                INSERT INTO view_positions AS p ("view", "decider", "decider_id", "position", "acked_position",
-                                                 "head", "head_position", "delivered_to", "delivered_position",
-                                                 "generation")
-                SELECT v_view, v_marker.decider, v_marker.decider_id, v_row.start_offset, MIN(m."from_position") - 1,
-                       v_row.start_offset, MIN(m."from_position") - 1, v_row.start_offset,
-                       MIN(m."from_position") - 1, v_row.generation
-                FROM view_markers m
-                WHERE m."view" = v_view
-                  AND m."decider" = v_marker.decider
-                  AND m."decider_id" = v_marker.decider_id
-                  AND m."generation" = v_row.generation
-                HAVING count(*) > 0
-                ON CONFLICT DO NOTHING
-                RETURNING * INTO v_position;
-                CONTINUE WHEN NOT FOUND;
-            END IF;
-            IF v_position.generation <> v_row.generation THEN
-                -- left by a reset view's old generation: start afresh
-                UPDATE view_positions p
-                SET "position"           = v_row.start_offset,
-                    "acked_position"     = m.first - 1,
-                    "head"               = v_row.start_offset,
-                    "head_position"      = m.first - 1,
-                    "delivered_to"       = v_row.start_offset,
-                    "delivered_position" = m.first - 1,
-                    "locked_until"       = '-infinity',
-                    "leased_by"          = NULL,
-                    "attempts"           = 0,
-                    "last_error"         = NULL,
-                    "parked_at"          = NULL,
-                    "generation"         = v_row.generation,
-                    "updated_at"         = NOW()
-                FROM (SELECT MIN(mm."from_position") AS first
-                      FROM view_markers mm
-                      WHERE mm."view" = v_view
-                        AND mm."decider" = v_marker.decider
-                        AND mm."decider_id" = v_marker.decider_id
-                        AND mm."generation" = v_row.generation) m
-                WHERE p."view" = v_view
-                  AND p."decider" = v_marker.decider
-                  AND p."decider_id" = v_marker.decider_id
-                RETURNING p.* INTO v_position;
-            END IF;
-            CONTINUE WHEN v_position.locked_until > clock_timestamp();
-
-            -- the partition's pending work: up to its latest marker
-            SELECT MAX(m."upto") AS upto, MAX(m."upto_position") AS upto_position
+            -- the partition's pending work: from its first marker (where a new partition starts) to its latest
+            SELECT MIN(m."from_position") AS from_position, MAX(m."upto") AS upto,
+                   MAX(m."upto_position") AS upto_position
             INTO v_head
             FROM view_markers m
             WHERE m."view" = v_view
               AND m."decider" = v_marker.decider
               AND m."decider_id" = v_marker.decider_id
               AND m."generation" = v_row.generation;
-            IF v_position.parked_at IS NOT NULL OR v_head.upto_position <= v_position.acked_position THEN
+            CONTINUE WHEN v_head.upto IS NULL;
+
+            v_position := NULL;
+            IF NOT v_marker.fresh THEN
+                SELECT *
+                INTO v_position
+                FROM view_positions p
+                WHERE p."view" = v_view
+                  AND p."decider" = v_marker.decider
+                  AND p."decider_id" = v_marker.decider_id
+                    FOR UPDATE SKIP LOCKED;
+                -- held by another consumer (or gone with a reset); or leased since the markers were read, or waiting
+                -- for a retry
+                CONTINUE WHEN NOT FOUND OR v_position.locked_until > clock_timestamp();
+            END IF;
+            IF v_position."view" IS NULL OR v_position.generation <> v_row.generation THEN
+                -- a new partition (or a row a reset view's old generation left): it starts before its first marker
+                v_position.acked_position := v_head.from_position - 1;
+                v_position.position := v_row.start_offset;
+            ELSIF v_position.parked_at IS NOT NULL OR v_head.upto_position <= v_position.acked_position THEN
                 -- parked (the row keeps the work, release_partition brings it back), or nothing new: the markers go
                 UPDATE view_positions p
                 SET "head"          = GREATEST(p."head", v_head.upto),
@@ -712,20 +672,50 @@ BEGIN
             v_count := COALESCE(cardinality(v_events), 0);
             CONTINUE WHEN v_count = 0;
             v_last := v_events[v_count];
-            UPDATE view_positions p
-            SET "locked_until"       = clock_timestamp() + v_timeout,
-                "lease"              = nextval('view_leases_seq'),
-                "leased_by"          = v_consumer,
-                "attempts"           = p."attempts" + 1,
-                "delivered_to"       = v_last."offset",
-                "delivered_position" = v_last."stream_position",
-                "head"               = GREATEST(p."head", v_head.upto),
-                "head_position"      = GREATEST(p."head_position", v_head.upto_position),
-                "updated_at"         = NOW()
-            WHERE p."view" = v_view
-              AND p."decider" = v_marker.decider
-              AND p."decider_id" = v_marker.decider_id
-            RETURNING * INTO v_position;
+
+            IF v_position."view" IS NULL THEN
+                -- created leased, in one write; another consumer creating it at the same time holds this lock until
+                -- its transaction ends (an INSERT would wait for it)
+                CONTINUE WHEN NOT pg_try_advisory_xact_lock(hashtextextended(
+                        'fmodel partition ' || current_schema() || ' ' || v_view || chr(1) || v_key, 0));
+                INSERT INTO view_positions AS p ("view", "decider", "decider_id", "position", "acked_position",
+                                                 "head", "head_position", "delivered_to", "delivered_position",
+                                                 "lease", "locked_until", "leased_by", "attempts", "generation")
+                VALUES (v_view, v_marker.decider, v_marker.decider_id, v_row.start_offset,
+                        v_position.acked_position, v_head.upto, v_head.upto_position, v_last."offset",
+                        v_last."stream_position", nextval('view_leases_seq'), clock_timestamp() + v_timeout,
+                        v_consumer, 1, v_row.generation)
+                ON CONFLICT DO NOTHING
+                RETURNING * INTO v_position;
+                -- created by another consumer since the markers were read: the next call takes it if it is free
+                CONTINUE WHEN NOT FOUND;
+            ELSE
+                UPDATE view_positions p
+                SET "position"           = CASE WHEN p."generation" = v_row.generation THEN p."position"
+                                                ELSE v_row.start_offset END,
+                    "acked_position"     = v_position.acked_position,
+                    "locked_until"       = clock_timestamp() + v_timeout,
+                    "lease"              = nextval('view_leases_seq'),
+                    "leased_by"          = v_consumer,
+                    "attempts"           = CASE WHEN p."generation" = v_row.generation THEN p."attempts" ELSE 0 END
+                                               + 1,
+                    "last_error"         = CASE WHEN p."generation" = v_row.generation THEN p."last_error" END,
+                    "parked_at"          = CASE WHEN p."generation" = v_row.generation THEN p."parked_at" END,
+                    "delivered_to"       = v_last."offset",
+                    "delivered_position" = v_last."stream_position",
+                    "head"               = CASE WHEN p."generation" = v_row.generation
+                                                    THEN GREATEST(p."head", v_head.upto)
+                                                ELSE v_head.upto END,
+                    "head_position"      = CASE WHEN p."generation" = v_row.generation
+                                                    THEN GREATEST(p."head_position", v_head.upto_position)
+                                                ELSE v_head.upto_position END,
+                    "generation"         = v_row.generation,
+                    "updated_at"         = NOW()
+                WHERE p."view" = v_view
+                  AND p."decider" = v_marker.decider
+                  AND p."decider_id" = v_marker.decider_id
+                RETURNING * INTO v_position;
+            END IF;
             v_leased := v_leased + 1;
             RETURN QUERY SELECT e."event",
                                 e."event_id",
