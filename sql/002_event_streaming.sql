@@ -21,8 +21,8 @@
 --   * Fencing: every lease has a token, unique for the database (view_leases_seq). An ack or nack with a token is
 --     accepted only for that lease; without a token (seed-style calls) only while the lease is held. An ack names an
 --     event inside the delivered range: the position never moves backwards or skips.
---   * Writers never touch any of this. Appends NOTIFY the channel 'fmodel_events' (once per transaction), with the
---     schema name as payload, so idle consumers wake up at once; polling remains the fallback.
+--   * Writers never touch any of this, and send nothing: consumers that wait for work poll last_offsets() (two index
+--     probes, no lock), one poller per application process (docs/adr/0014).
 --
 -- Errors raised by this file carry their own SQLSTATEs (class 'VS'):
 --   VS001 unknown view: register it first with register_view
@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS views
     "start_at"          TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
     -- how long a consumer holds a partition it fetched, unless it passes its own seconds to stream_events
     "lock_timeout_s"    BIGINT                   NOT NULL DEFAULT 300,
-    -- polling interval for clients that poll (NULL: the client chooses); LISTEN/NOTIFY wakes them earlier
+    -- polling interval for clients that poll (NULL: the client chooses)
     "pooling_delay_s"   BIGINT                            DEFAULT NULL,
     -- the endpoint push delivery POSTs the events to (HttpDeliveryProcessor, sql/optional/push_pg_cron_pg_net.sql)
     "edge_function_url" TEXT                              DEFAULT NULL,
@@ -167,17 +167,6 @@ $$
     END
 $$;
 
--- Appends wake listeners: one notification per transaction (PostgreSQL merges identical ones), whatever the number
--- of events or views.
-CREATE OR REPLACE FUNCTION notify_events_appended() RETURNS trigger
-    LANGUAGE plpgsql AS
-$$
-BEGIN
-    PERFORM pg_notify('fmodel_events', current_schema());
-    RETURN NULL;
-END;
-$$;
-
 -- A view deleted by hand takes its cursor records and markers with it (its positions go by the foreign key).
 CREATE OR REPLACE FUNCTION views_deleted() RETURNS trigger
     LANGUAGE plpgsql AS
@@ -192,13 +181,6 @@ $$;
 DO
 $$
     BEGIN
-        IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = to_regclass('events') AND tgname = 'events_notify') THEN
-            CREATE TRIGGER events_notify
-                AFTER INSERT
-                ON events
-                FOR EACH STATEMENT
-            EXECUTE FUNCTION notify_events_appended();
-        END IF;
         IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = to_regclass('views') AND tgname = 'views_deleted') THEN
             CREATE TRIGGER views_deleted
                 AFTER DELETE
@@ -1020,6 +1002,22 @@ FROM view_positions p
 WHERE p."parked_at" IS NOT NULL
   AND (v_view IS NULL OR p."view" = v_view)
 ORDER BY p."parked_at";
+$$;
+
+-- API: the highest offset drawn so far (by any transaction, committed, running or rolled back) and the highest visible
+-- one: what a consumer waiting for work polls (two probes of the sequence and of the log's primary key; no lock,
+-- nothing written). Either changes when something may have been appended; "drawn" above "visible" means a
+-- transaction holding an offset may still commit.
+-- Example: SELECT * FROM last_offsets();
+CREATE OR REPLACE FUNCTION last_offsets(OUT drawn BIGINT, OUT visible BIGINT)
+    LANGUAGE plpgsql
+    STABLE
+    SET enable_seqscan = off AS
+$$
+BEGIN
+    SELECT CASE WHEN s.is_called THEN s.last_value ELSE 0 END INTO drawn FROM events_offset_seq s;
+    SELECT COALESCE(MAX(e."offset"), 0) INTO visible FROM events e;
+END;
 $$;
 
 -- API: the lag of a view: the number of events not processed yet (pending in its partitions, parked ones included,

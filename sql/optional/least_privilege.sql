@@ -35,10 +35,10 @@ $least_privilege$
             'register_decider_event', 'append_event', 'append_events', 'get_events', 'get_last_event',
             'register_view', 'reset_view', 'discover_events', 'stream_event_batches', 'stream_events',
             'ack_event', 'schedule_nack_event', 'nack_event', 'park_partition', 'release_partition',
-            'parked_partitions', 'view_lag', 'save_snapshot', 'get_snapshot', 'get_events_after'];
+            'parked_partitions', 'view_lag', 'last_offsets', 'save_snapshot', 'get_snapshot', 'get_events_after'];
         -- internal: called only by the API functions (as their owner) and by triggers
         v_internal TEXT[] := ARRAY ['insert_event', 'command_events', 'require_stream_and_command', 'held_position',
-            'view_start_offset', 'reject_change', 'notify_events_appended', 'require_identifier', 'events_check',
+            'view_start_offset', 'reject_change', 'require_identifier', 'events_check',
             'events_record_command', 'stream_commands_guard', 'require_view_name', 'require_range',
             'registered_view', 'fresh_xid_bound', 'views_deleted'];
         -- snapshots too: the application saves them through save_snapshot; deleting them is the owner's job

@@ -226,7 +226,6 @@ class LeastPrivilegeIT {
                                 "held_position",
                                 "view_start_offset",
                                 "reject_change",
-                                "notify_events_appended",
                                 "require_identifier",
                                 "events_check",
                                 "events_record_command",

@@ -119,7 +119,10 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
         static {
             try {
-                EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+                // two-phase commit for TwoPhaseCommitIT (PostgreSQL's default, 0, disables it)
+                EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                        .setServerConfig("max_prepared_transactions", "8")
+                        .start();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         postgres.close();

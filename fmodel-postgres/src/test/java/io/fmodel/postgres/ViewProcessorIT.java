@@ -192,7 +192,7 @@ class ViewProcessorIT {
     }
 
     @Test
-    void an_idle_processor_wakes_up_on_notification_well_before_its_poll_interval() throws Exception {
+    void an_idle_processor_wakes_up_within_milliseconds_of_an_append_well_before_its_poll_interval() throws Exception {
         try (ViewProcessor processor = ViewProcessor.exactlyOnce(
                 db,
                 "awake",
@@ -212,7 +212,7 @@ class ViewProcessorIT {
                 latencies.add((System.nanoTime() - start) / 1_000_000);
                 sleep(100);
             }
-            LOG.info("LISTEN/NOTIFY wake-up latencies with a 30 s poll interval: {} ms", latencies);
+            LOG.info("wake-up latencies (append to processed) with a 30 s poll interval: {} ms", latencies);
             assertThat(latencies).allSatisfy(ms -> assertThat(ms).isLessThan(3_000));
         }
     }

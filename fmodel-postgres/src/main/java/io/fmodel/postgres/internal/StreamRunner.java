@@ -37,21 +37,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine behind {@link ViewProcessor} and {@link SagaProcessor}: worker threads, each with its own connection,
  * lease batches with {@code stream_event_batches}, run the handler on each partition's batch in one transaction that
- * ends with the fenced {@code ack_event}, and nack (with backoff) or park failures. One extra thread LISTENs for
- * appends and wakes idle workers.
+ * ends with the fenced {@code ack_event}, and nack (with backoff) or park failures. A poller shared by the processors of
+ * a data source wakes idle workers when the log moves ({@link WakeUpPoller}).
  *
  * <p>Every call of the SQL API goes through the jOOQ routines generated from {@code sql/} (ADR 0016), with bind values
  * only, on the worker's own JDBC connection: jOOQ never begins or ends a transaction here, so the handler's writes
  * and the ack share the transaction this class opens and commits. The two calls of every batch, the lease and the
  * ack, are rendered from those routines once and run as plain JDBC prepared statements (like the event repository's
- * statements: rendering them per batch cost measurable client CPU, docs/benchmarks.md part 4). The one statement
- * that is not generated is {@code LISTEN}, a constant, which needs the raw {@code PGConnection}. The worker loop, the LISTEN wake-up, failure
- * classification and the calls outside a batch are shared with {@link HttpDeliveryRunner} in {@link ViewConsumer}.
+ * statements: rendering them per batch cost measurable client CPU, docs/benchmarks.md part 4). The worker loop, the
+ * wake-up, failure classification and the calls outside a batch are shared with {@link HttpDeliveryRunner} in
+ * {@link ViewConsumer}.
  */
 public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
-
-    /** The notification channel of sql/002 ({@code notify_events_appended}). */
-    public static final String CHANNEL = "fmodel_events";
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
 

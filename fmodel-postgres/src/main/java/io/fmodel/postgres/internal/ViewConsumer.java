@@ -7,7 +7,6 @@ import io.fmodel.postgres.internal.jooq.Routines;
 import io.fmodel.postgres.internal.jooq.tables.ParkedPartitions;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,24 +20,22 @@ import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 
 /**
  * What the two runners of a view ({@link StreamRunner}, {@link HttpDeliveryRunner}) share: the worker loop with its
- * own connection (reconnect with a short backoff after a connection failure), the LISTEN thread that wakes idle
- * workers, the failure classification, the counters, and the calls of the SQL API made outside a batch's own logic
- * (park, retry, release on shutdown, lag, parked partitions, release, reset).
+ * own connection (reconnect with a short backoff after a connection failure), the wake-up of idle workers when the
+ * log moves ({@link WakeUpPoller}, one per data source), the failure classification, the counters, and the calls of
+ * the SQL API made outside a batch's own logic (park, retry, release on shutdown, lag, parked partitions, release,
+ * reset).
  *
  * <p>Every call goes through the jOOQ routines generated from {@code sql/} with bind values only (ADR 0016), on the
- * caller's connection as it is: jOOQ never begins or ends a transaction here. The one SQL text is {@code LISTEN}, a
- * constant. Logs go to the runner's logger.
+ * caller's connection as it is: jOOQ never begins or ends a transaction here. Logs go to the runner's logger.
  */
 final class ViewConsumer {
 
-    /** The only SQL text of the runners: a constant, since a channel name cannot be a bind value. */
-    private static final String LISTEN = "LISTEN " + StreamRunner.CHANNEL;
+    /** How often the wake-up poller looks at the log (ADR 0014): an idle worker starts within about this long. */
+    static final Duration WAKE_UP_INTERVAL = Duration.ofMillis(10);
 
     private static final Settings SETTINGS =
             new Settings().withExecuteLogging(false).withRenderSchema(false);
@@ -62,6 +59,7 @@ final class ViewConsumer {
     private final AtomicLong parked = new AtomicLong();
     private final Object signal = new Object();
     private final List<Thread> threads = new ArrayList<>();
+    private WakeUpPoller.@Nullable Registration wakeUps;
     private long generation; // guarded by signal
 
     ViewConsumer(
@@ -79,9 +77,9 @@ final class ViewConsumer {
         this.log = log;
     }
 
-    /** Starts the LISTEN thread {@code prefix-listen} and {@code workers} threads {@code prefix + infix + i}. */
+    /** Registers the wake-up and starts {@code workers} threads {@code prefix + infix + i}. */
     void start(String prefix, String infix, int workers, Round round) {
-        threads.add(Thread.ofPlatform().name(prefix + "-listen").daemon(true).unstarted(this::listen));
+        wakeUps = WakeUpPoller.register(dataSource, WAKE_UP_INTERVAL, this::wake);
         for (int i = 0; i < workers; i++) {
             threads.add(
                     Thread.ofPlatform().name(prefix + infix + i).daemon(true).unstarted(() -> work(round)));
@@ -93,6 +91,9 @@ final class ViewConsumer {
     boolean close(Duration join) {
         if (!closed.compareAndSet(false, true)) {
             return false;
+        }
+        if (wakeUps != null) {
+            wakeUps.close();
         }
         wake();
         for (Thread thread : threads) {
@@ -164,29 +165,7 @@ final class ViewConsumer {
         return connection;
     }
 
-    // ----------------------------------------------------------------------------------------------- notification
-
-    private void listen() {
-        while (!closed.get()) {
-            try (Connection connection = dataSource.getConnection();
-                    Statement statement = connection.createStatement()) {
-                statement.execute(LISTEN);
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                wake(); // whatever was appended while nobody listened
-                while (!closed.get()) {
-                    PGNotification[] notifications = pg.getNotifications(250);
-                    if (notifications != null && notifications.length > 0) {
-                        wake();
-                    }
-                }
-            } catch (SQLException e) {
-                if (!closed.get()) {
-                    log.warn("view {}: LISTEN connection lost, polling until it is back: {}", view, e.getMessage());
-                    pause();
-                }
-            }
-        }
-    }
+    // ------------------------------------------------------------------------------------------------- wake-ups
 
     private long generation() {
         synchronized (signal) {
@@ -194,7 +173,7 @@ final class ViewConsumer {
         }
     }
 
-    /** Wakes the idle workers (new work: an append, a release, a reset). */
+    /** Wakes the idle workers (new work: the log moved, a release, a reset). */
     void wake() {
         synchronized (signal) {
             generation++;
