@@ -11,6 +11,7 @@
 -- The rules of a stream hold for every row that reaches the events table, whatever wrote it: the API below or a
 -- direct INSERT (the seed's way to close a stream). One BEFORE INSERT trigger checks each row against the stream and
 -- numbers it; a unique index on (stream, stream_position) makes a fork impossible by construction (docs/adr/0004).
+-- The events table is the only state: commands are found by an index on it, streams' heads are its last rows.
 --
 -- Errors raised by this file carry their own SQLSTATEs (class 'ES'), so that clients map them by code:
 --   ES001 concurrency conflict: previous_id is no longer the stream's last event (retry: re-read, decide again)
@@ -18,7 +19,7 @@
 --   ES003 unknown previous event: previous_id is not an event of this stream
 --   ES004 final stream: the stream was closed by a final event
 --   ES005 required value is null
---   ES006 append-only: events, deciders and stream_commands cannot be updated, deleted or truncated
+--   ES006 append-only: events and deciders cannot be updated, deleted or truncated
 --   ES007 duplicate command: the command appended to this stream before, in another batch
 --   ES008 invalid value: an identifier empty or too long, a number out of range, a column only the store assigns
 -- Plus the ones PostgreSQL raises itself: 23505 on events_event_id_key (duplicate event_id), and on
@@ -94,6 +95,15 @@ CREATE TABLE IF NOT EXISTS events
     CONSTRAINT events_stream_position_key UNIQUE ("decider_id", "decider", "stream_position"),
     CONSTRAINT events_decider_id_length CHECK (octet_length("decider_id") BETWEEN 1 AND 512)
 );
+-- The events of a command, for idempotency: read by the command alone, so that no plan can walk a stream instead.
+DO
+$$
+    BEGIN
+        IF to_regclass('events_command_idx') IS NULL THEN
+            CREATE INDEX events_command_idx ON events ("command_id");
+        END IF;
+    END
+$$;
 DO
 $$
     BEGIN
@@ -106,19 +116,6 @@ $$
         END IF;
     END
 $$;
-
--- One row per (command, stream) that appended events: a command appends to a stream once, in one batch (its events
--- are consecutive from first_position). Written only by events_record_command, for the first event of each command;
--- append-only. The API finds a replayed command by this primary key.
-CREATE TABLE IF NOT EXISTS stream_commands
-(
-    "command_id"     UUID   NOT NULL,
-    "decider_id"     TEXT   NOT NULL,
-    "decider"        TEXT   NOT NULL,
-    -- the stream position of the command's first event in the stream
-    "first_position" BIGINT NOT NULL,
-    PRIMARY KEY ("command_id", "decider_id", "decider")
-);
 
 -- #####################################################################################################################
 -- The rules, for every row (triggers)
@@ -152,107 +149,80 @@ $$;
 -- Every row that reaches events, by append_event, append_events, a direct INSERT or COPY: checked against its stream
 -- and numbered. The rules are those of append_event: a registered type; one first event per stream (previous_id
 -- NULL); previous_id is an event of the same stream that is not final; the row takes the position after it
--- (events_stream_position_key then refuses a second successor). Its offset is drawn here, after the transaction has
--- an id: the streaming cursor (sql/002, docs/adr/0011) relies on it. Writes nothing: a row an INSERT ... ON CONFLICT
--- DO NOTHING skips leaves no trace (the command is recorded by events_record_command, after the row).
--- enable_seqscan = off: the lookups below are by key; a plan cached while the table had one page would scan it.
+-- (events_stream_position_key then refuses a second successor); a command appends to a stream in one batch (the next
+-- event of a batch follows an event of the same command). Its offset is drawn here, after the transaction has an id:
+-- the streaming cursor (sql/002, docs/adr/0011) relies on it. Writes nothing, so a row that an INSERT ... ON CONFLICT
+-- DO NOTHING skips leaves no trace.
+-- A reused command raises ES007; for the rows the API inserts (it sets fmodel.append) the row is skipped instead, and
+-- the API returns what the command appended then. The setting chooses between refusing and skipping, never more.
+-- One statement reads everything the rules need; every read is by key (enable_seqscan = off: a plan cached while the
+-- table had one page would scan it), each through one index only: the previous event by event_id, the command by
+-- command_id (a condition naming the stream as well would let a plan walk the stream instead).
 CREATE OR REPLACE FUNCTION events_check() RETURNS trigger
     LANGUAGE plpgsql
     SET enable_seqscan = off AS
 $$
 DECLARE
-    v_previous RECORD;
+    -- 'event' (append_event), 'batch:<first event id>' (append_events), or NULL or '' (any other writer)
+    v_api   TEXT := current_setting('fmodel.append', TRUE);
+    v_check RECORD;
 BEGIN
     IF NEW."offset" IS NOT NULL OR NEW."stream_position" IS NOT NULL THEN
         RAISE EXCEPTION 'offset and stream_position are assigned by the store (got %, %)', NEW."offset",
             NEW."stream_position" USING ERRCODE = 'ES008',
             HINT = 'leave them out of the INSERT: a chosen offset could lie below what a view has passed already';
-    END IF;
-    IF NEW."event" IS NULL OR NEW."event_id" IS NULL OR NEW."decider" IS NULL OR NEW."decider_id" IS NULL
+    ELSIF NEW."event" IS NULL OR NEW."event_id" IS NULL OR NEW."decider" IS NULL OR NEW."decider_id" IS NULL
         OR NEW."data" IS NULL OR NEW."command_id" IS NULL OR NEW."event_version" IS NULL OR NEW."final" IS NULL
         OR NEW."created_at" IS NULL THEN
         RAISE EXCEPTION 'only previous_id may be null (event %, event_id %, decider %, decider_id %, data %, command_id %, event_version %, final %)',
             NEW."event", NEW."event_id", NEW."decider", NEW."decider_id",
             CASE WHEN NEW."data" IS NULL THEN 'NULL' ELSE '...' END, NEW."command_id", NEW."event_version",
             NEW."final" USING ERRCODE = 'ES005';
-    END IF;
-    -- decider and event are bounded by the registration they must match
-    IF octet_length(NEW."decider_id") NOT BETWEEN 1 AND 512 THEN
+    ELSIF octet_length(NEW."decider_id") NOT BETWEEN 1 AND 512 THEN
+        -- decider and event are bounded by the registration they must match
         PERFORM require_identifier('decider_id', NEW."decider_id", 512);
     END IF;
 
-    PERFORM
-    FROM deciders
-    WHERE "decider" = NEW."decider"
-      AND "event" = NEW."event"
-      AND "event_version" = NEW."event_version";
-    IF NOT FOUND THEN
+    SELECT EXISTS (SELECT
+                   FROM deciders d
+                   WHERE d."decider" = NEW."decider"
+                     AND d."event" = NEW."event"
+                     AND d."event_version" = NEW."event_version")                   AS registered,
+           p."decider_id" = NEW."decider_id" AND p."decider" = NEW."decider"         AS in_stream,
+           p."stream_position"                                                      AS position,
+           p."final"                                                                AS final,
+           -- a new batch of the command (not the next event of its batch, or an append_events batch's first
+           -- event, which never continues one) ...
+           (p."command_id" IS DISTINCT FROM NEW."command_id" OR v_api = 'batch:' || NEW."event_id")
+               -- ... that appended to this stream before
+               AND (SELECT bool_or(c."decider_id" = NEW."decider_id" AND c."decider" = NEW."decider")
+                    FROM events c
+                    WHERE c."command_id" = NEW."command_id")                        AS reused
+    INTO v_check
+    FROM (SELECT) one
+             LEFT JOIN events p ON p."event_id" = NEW."previous_id";
+
+    IF NOT v_check.registered THEN
         RAISE EXCEPTION 'event type (%, %, version %) is not registered', NEW."decider", NEW."event",
             NEW."event_version" USING ERRCODE = 'ES002', HINT = 'register it first with register_decider_event';
+    ELSIF NEW."previous_id" IS NOT NULL AND v_check.in_stream IS NOT TRUE THEN
+        RAISE EXCEPTION 'previous_id % is not an event of stream (%, %)', NEW."previous_id", NEW."decider",
+            NEW."decider_id" USING ERRCODE = 'ES003';
+    ELSIF v_check.final THEN
+        RAISE EXCEPTION 'stream (%, %) is final: it was closed by event %', NEW."decider", NEW."decider_id",
+            NEW."previous_id" USING ERRCODE = 'ES004';
+    ELSIF v_check.reused AND v_api <> '' THEN
+        -- through the API: a replay; it answers with the command's events
+        RETURN NULL;
+    ELSIF v_check.reused THEN
+        RAISE EXCEPTION 'command % appended to stream (%, %) before, in another batch', NEW."command_id",
+            NEW."decider", NEW."decider_id" USING ERRCODE = 'ES007',
+            HINT = 'a command appends to a stream once: give each command its own id';
     END IF;
-
-    IF NEW."previous_id" IS NULL THEN
-        NEW."stream_position" := 1;
-    ELSE
-        SELECT e."stream_position", e."final", e."event_id"
-        INTO v_previous
-        FROM events e
-        WHERE e."event_id" = NEW."previous_id"
-          AND e."decider_id" = NEW."decider_id"
-          AND e."decider" = NEW."decider";
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'previous_id % is not an event of stream (%, %)', NEW."previous_id", NEW."decider",
-                NEW."decider_id" USING ERRCODE = 'ES003';
-        ELSIF v_previous."final" THEN
-            RAISE EXCEPTION 'stream (%, %) is final: it was closed by event %', NEW."decider", NEW."decider_id",
-                v_previous."event_id" USING ERRCODE = 'ES004';
-        END IF;
-        NEW."stream_position" := v_previous."stream_position" + 1;
-    END IF;
-
+    NEW."stream_position" := COALESCE(v_check.position, 0) + 1;
     -- The transaction id first, then the offset: a transaction that holds an offset is always a running transaction
     -- in every snapshot taken after the offset was drawn (ADR 0011).
-    PERFORM pg_current_xact_id();
-    NEW."offset" := nextval('events_offset_seq');
-    RETURN NEW;
-END;
-$$;
-
--- After each row that was inserted: its command's record. The first event of a command in a stream inserts the
--- command's row; an event whose previous event is of the same command continues the batch (the fstore-sql README
--- appends a command's two events in two statements); anything else reused a command id: ES007.
-CREATE OR REPLACE FUNCTION events_record_command() RETURNS trigger
-    LANGUAGE plpgsql
-    SET enable_seqscan = off AS
-$$
-BEGIN
-    INSERT INTO stream_commands ("command_id", "decider_id", "decider", "first_position")
-    VALUES (NEW."command_id", NEW."decider_id", NEW."decider", NEW."stream_position")
-    ON CONFLICT DO NOTHING;
-    IF NOT FOUND THEN
-        PERFORM
-        FROM events e
-        WHERE e."event_id" = NEW."previous_id"
-          AND e."command_id" = NEW."command_id";
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'command % appended to stream (%, %) before, in another batch', NEW."command_id",
-                NEW."decider", NEW."decider_id" USING ERRCODE = 'ES007',
-                HINT = 'a command appends to a stream once: give each command its own id';
-        END IF;
-    END IF;
-    RETURN NULL;
-END;
-$$;
-
--- stream_commands changes only through events_record_command (a trigger of events: trigger depth 2 here).
-CREATE OR REPLACE FUNCTION stream_commands_guard() RETURNS trigger
-    LANGUAGE plpgsql AS
-$$
-BEGIN
-    IF pg_trigger_depth() < 2 THEN
-        RAISE EXCEPTION 'stream_commands is written by the store: % is not allowed', TG_OP
-            USING ERRCODE = 'ES006', HINT = 'append events; the store records their commands';
-    END IF;
+    NEW."offset" := CASE WHEN pg_current_xact_id() IS NOT NULL THEN nextval('events_offset_seq') END;
     RETURN NEW;
 END;
 $$;
@@ -267,17 +237,11 @@ $$
         FOR v_trigger IN
             SELECT *
             FROM (VALUES ('events_check', 'events', 'BEFORE INSERT', 'ROW', 'events_check'),
-                         ('events_record_command', 'events', 'AFTER INSERT', 'ROW', 'events_record_command'),
                          ('events_append_only', 'events', 'BEFORE UPDATE OR DELETE', 'ROW', 'reject_change'),
                          ('events_no_truncate', 'events', 'BEFORE TRUNCATE', 'STATEMENT', 'reject_change'),
                          ('deciders_append_only', 'deciders', 'BEFORE UPDATE OR DELETE', 'ROW', 'reject_change'),
-                         ('deciders_no_truncate', 'deciders', 'BEFORE TRUNCATE', 'STATEMENT', 'reject_change'),
-                         ('stream_commands_insert', 'stream_commands', 'BEFORE INSERT', 'ROW',
-                          'stream_commands_guard'),
-                         ('stream_commands_append_only', 'stream_commands', 'BEFORE UPDATE OR DELETE', 'ROW',
-                          'reject_change'),
-                         ('stream_commands_no_truncate', 'stream_commands', 'BEFORE TRUNCATE', 'STATEMENT',
-                          'reject_change')) t(name, tbl, timing, level, fn)
+                         ('deciders_no_truncate', 'deciders', 'BEFORE TRUNCATE', 'STATEMENT', 'reject_change'))
+                     t(name, tbl, timing, level, fn)
             LOOP
                 IF NOT EXISTS (SELECT
                                FROM pg_trigger
@@ -321,64 +285,45 @@ BEGIN
 END;
 $$;
 
--- Not an API function: the events a command appended to a stream, in order (a replay). They are consecutive from
--- the command's first position: read from there, in order, while the command is the same (enable_bitmapscan = off:
--- a bitmap scan would read the rest of the stream before the first row).
+-- Not an API function: whether command v_command_id appended to the stream. By events_command_idx alone: the
+-- condition names only the command (the stream is checked on its rows), so that no plan walks the stream instead.
+CREATE OR REPLACE FUNCTION command_appended(v_command_id UUID, v_decider_id TEXT, v_decider TEXT) RETURNS BOOLEAN
+    LANGUAGE plpgsql
+    STABLE
+    SET enable_seqscan = off AS
+$$
+BEGIN
+    RETURN COALESCE((SELECT bool_or(e."decider_id" = v_decider_id AND e."decider" = v_decider)
+                     FROM events e
+                     WHERE e."command_id" = v_command_id), FALSE);
+END;
+$$;
+
+-- Not an API function: the events a command appended to a stream, in stream order (a replay); by
+-- events_command_idx alone, like command_appended.
 CREATE OR REPLACE FUNCTION command_events(v_command_id UUID, v_decider_id TEXT, v_decider TEXT)
     RETURNS SETOF events
     LANGUAGE plpgsql
     STABLE
-    SET enable_seqscan = off
-    SET enable_bitmapscan = off AS
+    SET enable_seqscan = off AS
 $$
-DECLARE
-    v_first BIGINT;
-    v_event events%ROWTYPE;
 BEGIN
-    SELECT c."first_position"
-    INTO v_first
-    FROM stream_commands c
-    WHERE c."command_id" = v_command_id
-      AND c."decider_id" = v_decider_id
-      AND c."decider" = v_decider;
-    IF NOT FOUND THEN
-        RETURN;
-    END IF;
-    FOR v_event IN SELECT *
-                   FROM events e
-                   WHERE e."decider_id" = v_decider_id
-                     AND e."decider" = v_decider
-                     AND e."stream_position" >= v_first
-                   ORDER BY e."decider_id", e."decider", e."stream_position"
-        LOOP
-            EXIT WHEN v_event."command_id" <> v_command_id;
-            RETURN NEXT v_event;
-        END LOOP;
+    RETURN QUERY SELECT *
+                 FROM (SELECT * FROM events e WHERE e."command_id" = v_command_id OFFSET 0) e
+                 WHERE e."decider_id" = v_decider_id
+                   AND e."decider" = v_decider
+                 ORDER BY e."stream_position";
 END;
 $$;
 
--- Not an API function: one row into events, the API's way. A lost race for the position (the stream moved since the
--- caller read it) skips the row and raises ES001, or ES004 if the stream was closed meanwhile.
-CREATE OR REPLACE FUNCTION insert_event(v_event TEXT, v_event_id UUID, v_decider TEXT, v_decider_id TEXT,
-                                        v_data JSONB, v_command_id UUID, v_previous_id UUID, v_event_version BIGINT,
-                                        v_final BOOLEAN)
-    RETURNS events
+-- Not an API function: the stream lost the race for the position after v_previous_id: ES001, or ES004 if it was
+-- closed meanwhile (the failure path, planned per call).
+CREATE OR REPLACE FUNCTION raise_conflict(v_decider TEXT, v_decider_id TEXT, v_previous_id UUID) RETURNS VOID
     LANGUAGE plpgsql AS
 $$
 DECLARE
-    v_row  events%ROWTYPE;
     v_last events%ROWTYPE;
 BEGIN
-    INSERT INTO events ("event", "event_id", "event_version", "decider", "decider_id", "data", "command_id",
-                        "previous_id", "final")
-    VALUES (v_event, v_event_id, v_event_version, v_decider, v_decider_id, v_data, v_command_id, v_previous_id,
-            v_final)
-    ON CONFLICT ("decider_id", "decider", "stream_position") DO NOTHING
-    RETURNING * INTO v_row;
-    IF FOUND THEN
-        RETURN v_row;
-    END IF;
-    -- the failure path, planned per call: what the stream looks like now
     EXECUTE 'SELECT * FROM events e WHERE e."decider_id" = $1 AND e."decider" = $2
              ORDER BY e."decider_id", e."decider", e."stream_position" DESC LIMIT 1'
         INTO v_last
@@ -396,27 +341,12 @@ BEGIN
 END;
 $$;
 
--- Not an API function: ES005 unless the stream and the command are given, ES008 if an identifier is out of bounds
--- (before anything is written).
-CREATE OR REPLACE FUNCTION require_stream_and_command(v_decider TEXT, v_decider_id TEXT, v_command_id UUID)
-    RETURNS VOID
-    LANGUAGE plpgsql
-    IMMUTABLE AS
-$$
-BEGIN
-    IF v_decider IS NULL OR v_decider_id IS NULL OR v_command_id IS NULL THEN
-        RAISE EXCEPTION 'append: decider, decider_id and command_id are required (got %, %, %)', v_decider,
-            v_decider_id, v_command_id USING ERRCODE = 'ES005';
-    END IF;
-    PERFORM require_identifier('decider', v_decider, 128);
-    PERFORM require_identifier('decider_id', v_decider_id, 512);
-END;
-$$;
-
 -- API: append one event to the stream (v_decider, v_decider_id), under optimistic locking.
 --   v_previous_id: NULL for the first event of a stream, else the stream's last event id.
 --   v_final: true closes the stream: later appends raise ES004 (optional trailing parameter; the seed's argument
---   order and defaults are kept).
+--   order and defaults are kept). The documented way to close a stream.
+-- One statement: INSERT ... ON CONFLICT on the stream's next position. Lost to a concurrent writer of that position
+-- (or the position was taken already): ES001, ES004 if the stream was closed meanwhile.
 -- Idempotent commands: if v_command_id already appended to this stream and v_previous_id is not one of its events
 -- (this call starts a new batch), nothing is inserted and the events that command appended are returned instead.
 -- The caller tells a replay from an append by the returned event_id. (A call whose previous_id is an event of the
@@ -430,25 +360,27 @@ CREATE OR REPLACE FUNCTION append_event(v_event TEXT, v_event_id UUID, v_decider
                                         v_final BOOLEAN DEFAULT FALSE)
     RETURNS SETOF events
     LANGUAGE plpgsql
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    -- tells events_check to skip, not refuse, a replayed command's row (restored when the function returns)
+    SET fmodel.append = 'event' AS
 $$
+DECLARE
+    v_row events%ROWTYPE;
 BEGIN
-    PERFORM require_stream_and_command(v_decider, v_decider_id, v_command_id);
-    PERFORM
-    FROM stream_commands c
-    WHERE c."command_id" = v_command_id
-      AND c."decider_id" = v_decider_id
-      AND c."decider" = v_decider;
+    INSERT INTO events ("event", "event_id", "event_version", "decider", "decider_id", "data", "command_id",
+                        "previous_id", "final")
+    VALUES (v_event, v_event_id, v_event_version, v_decider, v_decider_id, v_data, v_command_id, v_previous_id,
+            v_final)
+    ON CONFLICT ("decider_id", "decider", "stream_position") DO NOTHING
+    RETURNING * INTO v_row;
     IF FOUND THEN
-        -- the command appended here before: either this call continues its batch, or it is a replay
-        PERFORM FROM events e WHERE e."event_id" = v_previous_id AND e."command_id" = v_command_id;
-        IF NOT FOUND THEN
-            RETURN QUERY SELECT * FROM command_events(v_command_id, v_decider_id, v_decider);
-            RETURN;
-        END IF;
+        RETURN NEXT v_row;
+    ELSIF command_appended(v_command_id, v_decider_id, v_decider) THEN
+        -- a replay (the row was skipped), or a race lost to this very command's first append, now committed
+        RETURN QUERY SELECT * FROM command_events(v_command_id, v_decider_id, v_decider);
+    ELSE
+        PERFORM raise_conflict(v_decider, v_decider_id, v_previous_id);
     END IF;
-    RETURN NEXT insert_event(v_event, v_event_id, v_decider, v_decider_id, v_data, v_command_id, v_previous_id,
-                             v_event_version, v_final);
 END;
 $$;
 
@@ -466,34 +398,39 @@ CREATE OR REPLACE FUNCTION append_events(v_events TEXT[], v_event_ids UUID[], v_
                                          v_event_versions BIGINT[], v_final BOOLEAN DEFAULT FALSE)
     RETURNS SETOF events
     LANGUAGE plpgsql
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET fmodel.append = 'batch' AS
 $$
 DECLARE
-    v_n        INT := cardinality(v_event_ids);
+    v_n        INT  := cardinality(v_event_ids);
     v_previous UUID := v_previous_id;
+    v_row      events%ROWTYPE;
 BEGIN
     IF v_events IS NULL OR v_event_ids IS NULL OR v_data IS NULL OR v_event_versions IS NULL
         OR cardinality(v_events) <> v_n OR cardinality(v_data) <> v_n OR cardinality(v_event_versions) <> v_n THEN
         RAISE EXCEPTION 'append_events: events, event_ids, data and event_versions must be non-null arrays of one length'
             USING ERRCODE = 'ES005';
-    END IF;
-    PERFORM require_stream_and_command(v_decider, v_decider_id, v_command_id);
-    IF v_n = 0 THEN
+    ELSIF v_n = 0 THEN
         RETURN;
     END IF;
-    PERFORM
-    FROM stream_commands c
-    WHERE c."command_id" = v_command_id
-      AND c."decider_id" = v_decider_id
-      AND c."decider" = v_decider;
-    IF FOUND THEN
-        RETURN QUERY SELECT * FROM command_events(v_command_id, v_decider_id, v_decider);
-        RETURN;
-    END IF;
+    -- the batch's first event: events_check treats it as a new batch whatever v_previous_id is (restored on return)
+    PERFORM set_config('fmodel.append', 'batch:' || v_event_ids[1], TRUE);
     FOR i IN 1 .. v_n
         LOOP
-            RETURN NEXT insert_event(v_events[i], v_event_ids[i], v_decider, v_decider_id, v_data[i], v_command_id,
-                                     v_previous, v_event_versions[i], v_final AND i = v_n);
+            INSERT INTO events ("event", "event_id", "event_version", "decider", "decider_id", "data", "command_id",
+                                "previous_id", "final")
+            VALUES (v_events[i], v_event_ids[i], v_event_versions[i], v_decider, v_decider_id, v_data[i],
+                    v_command_id, v_previous, v_final AND i = v_n)
+            ON CONFLICT ("decider_id", "decider", "stream_position") DO NOTHING
+            RETURNING * INTO v_row;
+            IF NOT FOUND THEN
+                IF i = 1 AND command_appended(v_command_id, v_decider_id, v_decider) THEN
+                    RETURN QUERY SELECT * FROM command_events(v_command_id, v_decider_id, v_decider);
+                    RETURN;
+                END IF;
+                PERFORM raise_conflict(v_decider, v_decider_id, v_previous);
+            END IF;
+            RETURN NEXT v_row;
             v_previous := v_event_ids[i];
         END LOOP;
 END;

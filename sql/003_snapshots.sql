@@ -92,8 +92,8 @@ $$;
 -- all means v_after is not an event of this stream), then in stream order the events of the stream after it and the
 -- earlier events of command v_command_id (to recognise a retried command older than the snapshot).
 -- Its cost depends on the number of events returned, not on the stream's length nor on other streams: the events
--- after v_after are a range of events_stream_position_key from its position, the command's events are found from its
--- row in stream_commands (command_events).
+-- after v_after are a range of events_stream_position_key from its position, the command's events are found by
+-- events_command_idx (command_events).
 -- Example: SELECT * FROM get_events_after('f156a3c4-9bd8-11ed-a8fc-0242ac120002', 'decider1',
 --                                         '21e19516-9bda-11ed-a8fc-0242ac120002', gen_random_uuid());
 CREATE OR REPLACE FUNCTION get_events_after(v_decider_id TEXT, v_decider TEXT, v_after UUID, v_command_id UUID)

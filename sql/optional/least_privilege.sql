@@ -12,9 +12,9 @@
 --   * creates the group role fmodel_app (NOLOGIN) if missing; grant it to the application's login users:
 --         CREATE ROLE billing_service LOGIN PASSWORD '...' IN ROLE fmodel_app;
 --   * fmodel_app may USE the schema, SELECT every table, EXECUTE the API functions; nothing else. In particular it
---     cannot INSERT, UPDATE, DELETE or TRUNCATE events, stream_commands, deciders, views, view_cursors, view_markers
---     or view_positions,
---     cannot call the internal helpers (insert_event, held_position, ...), and cannot use the sequences of offsets and
+--     cannot INSERT, UPDATE, DELETE or TRUNCATE events, deciders, views, view_cursors, view_markers or
+--     view_positions,
+--     cannot call the internal helpers (raise_conflict, held_position, ...), and cannot use the sequences of offsets and
 --     lease tokens.
 --   * the API functions become SECURITY DEFINER (they run as their owner, who can write the tables) with a FIXED
 --     search_path = <schema>, pg_temp: pg_temp last, so a caller's temporary table or function cannot stand in for
@@ -37,12 +37,11 @@ $least_privilege$
             'ack_event', 'schedule_nack_event', 'nack_event', 'park_partition', 'release_partition',
             'parked_partitions', 'view_lag', 'last_offsets', 'save_snapshot', 'get_snapshot', 'get_events_after'];
         -- internal: called only by the API functions (as their owner) and by triggers
-        v_internal TEXT[] := ARRAY ['insert_event', 'command_events', 'require_stream_and_command', 'held_position',
-            'view_start_offset', 'reject_change', 'require_identifier', 'events_check',
-            'events_record_command', 'stream_commands_guard', 'require_view_name', 'require_range',
-            'registered_view', 'fresh_xid_bound', 'views_deleted'];
+        v_internal TEXT[] := ARRAY ['command_appended', 'command_events', 'raise_conflict', 'held_position',
+            'view_start_offset', 'reject_change', 'require_identifier', 'events_check', 'require_view_name',
+            'require_range', 'registered_view', 'fresh_xid_bound', 'views_deleted'];
         -- snapshots too: the application saves them through save_snapshot; deleting them is the owner's job
-        v_tables   TEXT[] := ARRAY ['schema_version', 'deciders', 'events', 'stream_commands', 'views',
+        v_tables   TEXT[] := ARRAY ['schema_version', 'deciders', 'events', 'views',
             'view_cursors', 'view_markers', 'view_positions', 'view_xid_probe', 'locks', 'snapshots'];
     BEGIN
         IF v_schema IS NULL OR to_regclass(format('%I.events', v_schema)) IS NULL

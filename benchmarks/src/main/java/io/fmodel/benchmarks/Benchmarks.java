@@ -79,7 +79,6 @@ public final class Benchmarks {
                     sizes.hotProjectionStreams(),
                     sizes.hotProjectionEvents(),
                     sizes.latencySamples(),
-                    sizes.pollingSamples(),
                     sizes.memoryStreams(),
                     sizes.memoryEvents());
         }

@@ -61,7 +61,6 @@ class CachedPlansIT {
 
             assertThat(sequentialReads)
                     .as("rows read by sequential scans in the appending transaction")
-                    .containsEntry("stream_commands", 0L)
                     .containsEntry("events", 0L);
 
             // get_events, prepared on the server by the driver after a few executions, as the repository runs it

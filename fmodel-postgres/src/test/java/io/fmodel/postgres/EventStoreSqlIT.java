@@ -123,8 +123,6 @@ class EventStoreSqlIT {
             assertThat(state).isEqualTo("ES002");
         }
         assertThat(count("half")).isZero();
-        assertThat(query("SELECT count(*) FROM stream_commands WHERE decider_id = 'half'"))
-                .containsExactly("0");
     }
 
     @Test

@@ -148,10 +148,6 @@ class LeastPrivilegeIT {
                 "UPDATE events SET data = '{\"amount\": 1000000}' WHERE decider_id = 'victim'",
                 "DELETE FROM events WHERE decider_id = 'victim'",
                 "TRUNCATE events",
-                "INSERT INTO stream_commands (command_id, decider_id, decider, first_position)"
-                        + " VALUES (gen_random_uuid(), 'victim', 'counter', 1)",
-                "DELETE FROM stream_commands",
-                "TRUNCATE stream_commands",
                 "INSERT INTO deciders (decider, event) VALUES ('counter', 'Forged')",
                 "DELETE FROM deciders",
                 "UPDATE views SET start_offset = 1000000",
@@ -169,8 +165,7 @@ class LeastPrivilegeIT {
                 "SELECT setval(pg_get_serial_sequence('events', 'offset'), 1)",
                 "SELECT nextval('view_leases_seq')",
                 "SELECT fresh_xid_bound()",
-                "SELECT * FROM insert_event('Incremented', gen_random_uuid(), 'counter', 'victim', '{}',"
-                        + " gen_random_uuid(), NULL, 1, false)",
+                "SELECT raise_conflict('counter', 'victim', NULL)",
                 "SELECT * FROM held_position('app_view', 'victim', 'counter', NULL, NULL, 'x')",
                 "SELECT view_start_offset(now())",
                 "CREATE TABLE " + database.schema() + ".planted (id int)",
@@ -220,16 +215,14 @@ class LeastPrivilegeIT {
                         .as(rows.getString(1))
                         .contains("search_path=" + database.schema() + ", pg_temp");
                 boolean internal = List.of(
-                                "insert_event",
+                                "command_appended",
                                 "command_events",
-                                "require_stream_and_command",
+                                "raise_conflict",
                                 "held_position",
                                 "view_start_offset",
                                 "reject_change",
                                 "require_identifier",
                                 "events_check",
-                                "events_record_command",
-                                "stream_commands_guard",
                                 "require_view_name",
                                 "require_range",
                                 "registered_view",
@@ -245,7 +238,6 @@ class LeastPrivilegeIT {
                 Statement statement = app.createStatement()) {
             // temporary tables shadow the store's tables for the caller's own unqualified queries ...
             statement.execute("CREATE TEMP TABLE events (LIKE " + database.schema() + ".events)");
-            statement.execute("CREATE TEMP TABLE stream_commands (LIKE " + database.schema() + ".stream_commands)");
             statement.execute("INSERT INTO events (event, event_id, event_version, decider, decider_id, data,"
                     + " command_id, final, created_at, \"offset\", stream_position) VALUES ('Incremented',"
                     + " gen_random_uuid(), 1, 'counter', 'real', '{\"forged\": true}', gen_random_uuid(), false, now(), 1,"
@@ -283,7 +275,7 @@ class LeastPrivilegeIT {
         try (Connection owner = database.connection();
                 Statement statement = owner.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT (SELECT count(*) FROM events) || '/'"
-                        + " || (SELECT count(*) FROM stream_commands) || '/' || (SELECT count(*) FROM deciders) || '/'"
+                        + " || (SELECT count(*) FROM deciders) || '/'"
                         + " || (SELECT count(*) FROM views) || '/' || (SELECT count(*) FROM view_positions) || '/'"
                         + " || (SELECT count(*) FROM view_markers) || '/' || (SELECT count(*) FROM view_cursors) || '/'"
                         + " || (SELECT md5(COALESCE(string_agg(e.data::text, ',' ORDER BY e.\"offset\"), ''))"

@@ -109,7 +109,7 @@ class SnapshotCostIT {
         }
         System.out.println("get_events_after plans:\n" + plans);
         assertThat(plans.toString())
-                .contains("events_event_id_key", "events_stream_position_key", "stream_commands_pkey")
+                .contains("events_event_id_key", "events_stream_position_key", "events_command_idx")
                 .doesNotContain("Seq Scan");
     }
 

@@ -340,8 +340,6 @@ final class BadInputs {
                 PreparedStatement statement = connection.prepareStatement("""
                         SELECT (SELECT count(*) FROM events) || '/' || (SELECT COALESCE(max("offset"), 0) FROM events)
                                || '/' || (SELECT count(*) FROM deciders)
-                               || '/' || (SELECT md5(COALESCE(string_agg(s::text, '|' ORDER BY command_id, decider, decider_id), ''))
-                                          FROM stream_commands s)
                                || '/' || (SELECT count(*) FROM view_markers) || '/' || (SELECT count(*) FROM view_cursors)
                                || '/' || (SELECT md5(COALESCE(string_agg(v::text, '|' ORDER BY view), '')) FROM views v)
                                || '/' || (SELECT md5(COALESCE(string_agg(p::text, '|' ORDER BY view, decider, decider_id), ''))
