@@ -153,8 +153,10 @@ $$;
 -- event of a batch follows an event of the same command). Its offset is drawn here, after the transaction has an id:
 -- the streaming cursor (sql/002, docs/adr/0011) relies on it. Writes nothing, so a row that an INSERT ... ON CONFLICT
 -- DO NOTHING skips leaves no trace.
--- A reused command raises ES007; for the rows the API inserts (it sets fmodel.append) the row is skipped instead, and
--- the API returns what the command appended then. The setting chooses between refusing and skipping, never more.
+-- A reused command raises ES007; for the rows the API inserts the row is skipped instead, and the API returns what the
+-- command appended then. The API asks for that by inserting stream_position -1 (-2 for the first event of an
+-- append_events batch, which never continues a batch); the trigger replaces it. It chooses between refusing and
+-- skipping a row, never more.
 -- One statement reads everything the rules need; every read is by key (enable_seqscan = off: a plan cached while the
 -- table had one page would scan it), each through one index only: the previous event by event_id, the command by
 -- command_id (a condition naming the stream as well would let a plan walk the stream instead).
@@ -163,11 +165,11 @@ CREATE OR REPLACE FUNCTION events_check() RETURNS trigger
     SET enable_seqscan = off AS
 $$
 DECLARE
-    -- 'event' (append_event), 'batch:<first event id>' (append_events), or NULL or '' (any other writer)
-    v_api   TEXT := current_setting('fmodel.append', TRUE);
+    -- -1: a row of the API; -2: the first row of an append_events batch; NULL: any other writer
+    v_api   BIGINT := NEW."stream_position";
     v_check RECORD;
 BEGIN
-    IF NEW."offset" IS NOT NULL OR NEW."stream_position" IS NOT NULL THEN
+    IF NEW."offset" IS NOT NULL OR NEW."stream_position" NOT IN (-1, -2) THEN
         RAISE EXCEPTION 'offset and stream_position are assigned by the store (got %, %)', NEW."offset",
             NEW."stream_position" USING ERRCODE = 'ES008',
             HINT = 'leave them out of the INSERT: a chosen offset could lie below what a view has passed already';
@@ -193,7 +195,7 @@ BEGIN
            p."final"                                                                AS final,
            -- a new batch of the command (not the next event of its batch, or an append_events batch's first
            -- event, which never continues one) ...
-           (p."command_id" IS DISTINCT FROM NEW."command_id" OR v_api = 'batch:' || NEW."event_id")
+           (p."command_id" IS DISTINCT FROM NEW."command_id" OR v_api = -2)
                -- ... that appended to this stream before
                AND (SELECT bool_or(c."decider_id" = NEW."decider_id" AND c."decider" = NEW."decider")
                     FROM events c
@@ -211,7 +213,7 @@ BEGIN
     ELSIF v_check.final THEN
         RAISE EXCEPTION 'stream (%, %) is final: it was closed by event %', NEW."decider", NEW."decider_id",
             NEW."previous_id" USING ERRCODE = 'ES004';
-    ELSIF v_check.reused AND v_api <> '' THEN
+    ELSIF v_check.reused AND v_api IS NOT NULL THEN
         -- through the API: a replay; it answers with the command's events
         RETURN NULL;
     ELSIF v_check.reused THEN
@@ -359,22 +361,18 @@ CREATE OR REPLACE FUNCTION append_event(v_event TEXT, v_event_id UUID, v_decider
                                         v_command_id UUID, v_previous_id UUID, v_event_version BIGINT DEFAULT 1,
                                         v_final BOOLEAN DEFAULT FALSE)
     RETURNS SETOF events
-    LANGUAGE plpgsql
-    SET enable_seqscan = off
-    -- tells events_check to skip, not refuse, a replayed command's row (restored when the function returns)
-    SET fmodel.append = 'event' AS
+    LANGUAGE plpgsql AS
 $$
-DECLARE
-    v_row events%ROWTYPE;
 BEGIN
-    INSERT INTO events ("event", "event_id", "event_version", "decider", "decider_id", "data", "command_id",
-                        "previous_id", "final")
-    VALUES (v_event, v_event_id, v_event_version, v_decider, v_decider_id, v_data, v_command_id, v_previous_id,
-            v_final)
-    ON CONFLICT ("decider_id", "decider", "stream_position") DO NOTHING
-    RETURNING * INTO v_row;
+    -- stream_position -1: events_check skips, not refuses, the row of a replayed command, and numbers it
+    RETURN QUERY INSERT INTO events ("event", "event_id", "event_version", "decider", "decider_id", "data",
+                                     "command_id", "previous_id", "final", "stream_position")
+        VALUES (v_event, v_event_id, v_event_version, v_decider, v_decider_id, v_data, v_command_id, v_previous_id,
+                v_final, -1)
+        ON CONFLICT ("decider_id", "decider", "stream_position") DO NOTHING
+        RETURNING *;
     IF FOUND THEN
-        RETURN NEXT v_row;
+        RETURN;
     ELSIF command_appended(v_command_id, v_decider_id, v_decider) THEN
         -- a replay (the row was skipped), or a race lost to this very command's first append, now committed
         RETURN QUERY SELECT * FROM command_events(v_command_id, v_decider_id, v_decider);
@@ -397,14 +395,11 @@ CREATE OR REPLACE FUNCTION append_events(v_events TEXT[], v_event_ids UUID[], v_
                                          v_data JSONB[], v_command_id UUID, v_previous_id UUID,
                                          v_event_versions BIGINT[], v_final BOOLEAN DEFAULT FALSE)
     RETURNS SETOF events
-    LANGUAGE plpgsql
-    SET enable_seqscan = off
-    SET fmodel.append = 'batch' AS
+    LANGUAGE plpgsql AS
 $$
 DECLARE
     v_n        INT  := cardinality(v_event_ids);
     v_previous UUID := v_previous_id;
-    v_row      events%ROWTYPE;
 BEGIN
     IF v_events IS NULL OR v_event_ids IS NULL OR v_data IS NULL OR v_event_versions IS NULL
         OR cardinality(v_events) <> v_n OR cardinality(v_data) <> v_n OR cardinality(v_event_versions) <> v_n THEN
@@ -413,16 +408,16 @@ BEGIN
     ELSIF v_n = 0 THEN
         RETURN;
     END IF;
-    -- the batch's first event: events_check treats it as a new batch whatever v_previous_id is (restored on return)
-    PERFORM set_config('fmodel.append', 'batch:' || v_event_ids[1], TRUE);
     FOR i IN 1 .. v_n
         LOOP
-            INSERT INTO events ("event", "event_id", "event_version", "decider", "decider_id", "data", "command_id",
-                                "previous_id", "final")
-            VALUES (v_events[i], v_event_ids[i], v_event_versions[i], v_decider, v_decider_id, v_data[i],
-                    v_command_id, v_previous, v_final AND i = v_n)
-            ON CONFLICT ("decider_id", "decider", "stream_position") DO NOTHING
-            RETURNING * INTO v_row;
+            -- stream_position -2 for the first event: events_check treats it as a new batch whatever v_previous_id
+            -- is (a replay is skipped); -1 for the next ones, which continue it
+            RETURN QUERY INSERT INTO events ("event", "event_id", "event_version", "decider", "decider_id", "data",
+                                             "command_id", "previous_id", "final", "stream_position")
+                VALUES (v_events[i], v_event_ids[i], v_event_versions[i], v_decider, v_decider_id, v_data[i],
+                        v_command_id, v_previous, v_final AND i = v_n, CASE WHEN i = 1 THEN -2 ELSE -1 END)
+                ON CONFLICT ("decider_id", "decider", "stream_position") DO NOTHING
+                RETURNING *;
             IF NOT FOUND THEN
                 IF i = 1 AND command_appended(v_command_id, v_decider_id, v_decider) THEN
                     RETURN QUERY SELECT * FROM command_events(v_command_id, v_decider_id, v_decider);
@@ -430,7 +425,6 @@ BEGIN
                 END IF;
                 PERFORM raise_conflict(v_decider, v_decider_id, v_previous);
             END IF;
-            RETURN NEXT v_row;
             v_previous := v_event_ids[i];
         END LOOP;
 END;

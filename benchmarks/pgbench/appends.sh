@@ -90,14 +90,15 @@ fi
 
 # ----------------------------------------------------------------------------------------------- the pgbench scripts
 # Continuing a stream: each client appends to its own stream, chained by the event id it got back (\gset); its first
-# transaction of a run finds the stream's last event (prev starts as the nil UUID).
+# transaction of a run finds the stream's last event (prev starts as the nil UUID). Stream ids are hashes, spread over
+# the index as real ids are (the seed's are UUIDs made from the same hashes).
 cat > "$work/insert.sql" <<SQL
 INSERT INTO physical_limit (event_id, data) VALUES (gen_random_uuid(), '$payload');
 SQL
 cat > "$work/ours-continue.sql" <<SQL
-SELECT event_id AS prev FROM append_event('e', gen_random_uuid(), 'd', 'client-' || :client_id, '$payload',
+SELECT event_id AS prev FROM append_event('e', gen_random_uuid(), 'd', md5('client-' || :client_id), '$payload',
     gen_random_uuid(), COALESCE(NULLIF(:prev, '00000000-0000-0000-0000-000000000000')::uuid,
-                                (SELECT event_id FROM get_last_event('client-' || :client_id, 'd'))), 1) \gset
+                                (SELECT event_id FROM get_last_event(md5('client-' || :client_id), 'd'))), 1) \gset
 SQL
 cat > "$work/ours-new.sql" <<SQL
 SELECT 1 FROM append_event('e', gen_random_uuid(), 'd', gen_random_uuid()::text, '$payload', gen_random_uuid(), NULL, 1);

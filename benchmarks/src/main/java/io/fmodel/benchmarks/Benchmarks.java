@@ -42,7 +42,7 @@ public final class Benchmarks {
         String user = env("FMODEL_JDBC_USER", "postgres");
         String password = env("FMODEL_JDBC_PASSWORD", "postgres");
         @Nullable Integer rounds = null;
-        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6));
+        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> sizes = Sizes.smoke();
@@ -60,7 +60,7 @@ public final class Benchmarks {
                 default ->
                     throw new IllegalArgumentException(
                             "unknown argument " + args[i]
-                                    + "; use [--smoke|--full] [--rounds N] [--only 1,2,...] [--jdbc-url URL --user U --password P]");
+                                    + "; use [--smoke|--full] [--rounds N] [--only 1,2,...,7] [--jdbc-url URL --user U --password P]");
             }
         }
         if (rounds != null) {
@@ -86,7 +86,7 @@ public final class Benchmarks {
         Instant start = Instant.now();
         try (Database database = Database.open(url, user, password)) {
             describe(report, database, sizes);
-            if (only.contains(1) || only.contains(2) || only.contains(3)) {
+            if (only.contains(1) || only.contains(2) || only.contains(3) || only.contains(7)) {
                 DataSource commandsSchema = database.schema("commands", 16);
                 CommandBenchmarks commands = new CommandBenchmarks(commandsSchema, sizes, report);
                 progress("warm-up");
@@ -99,6 +99,10 @@ public final class Benchmarks {
                     progress("2. appends against the physical limit");
                     commands.appendsAgainstPhysicalLimit();
                     commands.serverTimePerAppend();
+                }
+                if (only.contains(7)) {
+                    progress("7. scaling with writers");
+                    commands.scaling();
                 }
                 if (only.contains(3)) {
                     progress("3. long streams");

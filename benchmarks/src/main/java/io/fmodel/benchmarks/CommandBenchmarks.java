@@ -327,6 +327,53 @@ final class CommandBenchmarks {
                 "where the append gap is: the SQL API's work per event on the server");
     }
 
+    // ------------------------------------------------------------------------------------------------ 7. scaling
+
+    static final int[] WRITERS = {1, 2, 4, 8, 12, 16};
+
+    /**
+     * Commands through the aggregate against the number of writers, each writer on streams of its own (no conflict:
+     * the curve shows what the store and the machine give, not contention), beside the plain INSERT at as many
+     * clients in the same round: the shape of the curve, and how much of the machine's insert capacity it reaches.
+     */
+    void scaling() throws Exception {
+        for (int writers : WRITERS) {
+            double[] commands = new double[sizes.rounds()];
+            double[] inserts = new double[sizes.rounds()];
+            double[] ratios = new double[sizes.rounds()];
+            int total = Math.max(writers * 10, sizes.independentCommands() * writers / 2);
+            for (int r = 0; r < sizes.rounds(); r++) {
+                if (r % 2 == 0) {
+                    commands[r] = scalingRate(writers, total);
+                    inserts[r] = appends(Append.PHYSICAL, writers, total);
+                } else {
+                    inserts[r] = appends(Append.PHYSICAL, writers, total);
+                    commands[r] = scalingRate(writers, total);
+                }
+                ratios[r] = commands[r] / inserts[r];
+            }
+            double rate = Measure.median(commands);
+            report.row(
+                    "7/" + writers + "w",
+                    "Commands through the aggregate, " + writers + " writer" + (writers > 1 ? "s" : "")
+                            + ", streams of their own",
+                    Report.rate(rate, "cmd") + " (" + Report.rate(rate / writers, "cmd") + " per writer)",
+                    "INSERT " + Report.rate(Measure.median(inserts), "tx") + " at " + writers + " clients",
+                    Measure.median(ratios),
+                    "a command: get_events, decide, append_events (two round trips, one commit)");
+        }
+    }
+
+    private double scalingRate(int writers, int total) throws Exception {
+        String prefix = "scale" + writers + "-";
+        int perWriter = Math.max(1, total / writers);
+        long nanos = Measure.run(writers, perWriter, (writer, i) -> {
+            // 32 streams per writer, continued from round to round
+            aggregate.handle(new Deposit(prefix + writer + "-" + (i % 32), 1));
+        });
+        return perWriter * writers / (nanos / 1e9);
+    }
+
     // -------------------------------------------------------------------------------------------- 3. long streams
 
     void longStreams() throws Exception {
