@@ -157,7 +157,9 @@ $$
                          ('view_markers_queue_idx', 'view_markers ("view", "generation", "id")', ''),
                          ('view_markers_partition_idx',
                           'view_markers ("view", "decider", "decider_id", "generation", "upto")', ''),
-                         ('view_positions_parked_idx', 'view_positions ("view")', 'WHERE "parked_at" IS NOT NULL'))
+                         ('view_positions_parked_idx', 'view_positions ("view")', 'WHERE "parked_at" IS NOT NULL'),
+                         ('view_positions_leased_idx', 'view_positions ("view", "leased_by")',
+                          'WHERE "leased_by" IS NOT NULL'))
                      t(name, def, predicate)
             LOOP
                 IF to_regclass(v_index.name) IS NULL THEN
@@ -1002,6 +1004,68 @@ FROM view_positions p
 WHERE p."parked_at" IS NOT NULL
   AND (v_view IS NULL OR p."view" = v_view)
 ORDER BY p."parked_at";
+$$;
+
+-- API: give back the partitions consumer v_consumer holds (its connection broke: its transactions are gone), so that
+-- they can be leased again at once rather than when their leases expire. The positions do not move; the deliveries
+-- in hand are forgotten (an ack of them fails with VS003, as for a nack). A row some transaction still locks is left
+-- as it is (SKIP LOCKED: never waits; its lease expires). Returns the number of partitions given back.
+-- Example: SELECT release_leases('view1', 'billing-7f3a:0');
+CREATE OR REPLACE FUNCTION release_leases(v_view TEXT, v_consumer TEXT) RETURNS INT
+    LANGUAGE plpgsql
+    SET enable_seqscan = off AS
+$$
+DECLARE
+    v_count INT;
+BEGIN
+    PERFORM require_view_name(v_view);
+    IF v_consumer IS NULL THEN
+        RAISE EXCEPTION 'release_leases: consumer is required' USING ERRCODE = 'VS005';
+    END IF;
+    UPDATE view_positions p
+    SET "delivered_to"       = p."position",
+        "delivered_position" = p."acked_position",
+        "locked_until"       = clock_timestamp(),
+        "leased_by"          = NULL,
+        "updated_at"         = NOW()
+    WHERE (p."view", p."decider", p."decider_id") IN (SELECT h."view", h."decider", h."decider_id"
+                                                      FROM view_positions h
+                                                      WHERE h."view" = v_view
+                                                        AND h."leased_by" = v_consumer
+                                                          FOR UPDATE SKIP LOCKED);
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END;
+$$;
+
+-- API: extend the leases consumer v_consumer holds to v_seconds from now: a consumer that works through a long batch
+-- keeps its partitions while it works, with short leases that end soon after it stops. Deliveries only: an
+-- acknowledged or released partition is not leased again by this. Never waits for a locked row. Returns the number
+-- of leases extended.
+-- Example: SELECT extend_leases('view1', 'billing-7f3a:0', 10);
+CREATE OR REPLACE FUNCTION extend_leases(v_view TEXT, v_consumer TEXT, v_seconds INT) RETURNS INT
+    LANGUAGE plpgsql
+    SET enable_seqscan = off AS
+$$
+DECLARE
+    v_count INT;
+BEGIN
+    PERFORM require_view_name(v_view);
+    PERFORM require_range('seconds', v_seconds, 1, 86400);
+    IF v_consumer IS NULL THEN
+        RAISE EXCEPTION 'extend_leases: consumer is required' USING ERRCODE = 'VS005';
+    END IF;
+    UPDATE view_positions p
+    SET "locked_until" = clock_timestamp() + make_interval(secs => v_seconds)
+    WHERE (p."view", p."decider", p."decider_id") IN (SELECT h."view", h."decider", h."decider_id"
+                                                      FROM view_positions h
+                                                      WHERE h."view" = v_view
+                                                        AND h."leased_by" = v_consumer
+                                                        AND h."delivered_to" > h."position"
+                                                          FOR UPDATE SKIP LOCKED);
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END;
 $$;
 
 -- API: the highest offset drawn so far (by any transaction, committed, running or rolled back) and the highest visible

@@ -3,10 +3,11 @@ package io.fmodel.postgres;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Any other failure of the database or of the connection to it (server down, timeout, permission...).
+ * Any other failure of the database (a permission, a missing function, a server-side limit...).
  *
- * <p>If the connection broke while committing, the outcome is unknown: retrying with the same command id is safe,
- * because appends are idempotent per command. The SQLSTATE, when there is one, tells the cause; retrying may or may not help.
+ * <p>The SQLSTATE, when there is one, tells the cause; retrying does not help. A connection that breaks or a server
+ * that cannot be reached is {@link io.fmodel.core.application.StoreUnavailableException} instead, and a call that
+ * takes longer than its bound is {@link EventStoreTimeoutException}.
  *
  * {@snippet :
  * catch (EventStoreAccessException e) { log.warn("{} on {}", e.getMessage(), e.stream()); }

@@ -8,7 +8,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Conflicts (the stream moved on since it was read) are {@link io.fmodel.core.application.ConcurrencyConflictException}
  * and are retried by the aggregate; everything here is not retried: retrying would fail the same way. Each subtype
  * stands for one cause, so callers switch on the type, not on messages. When the database raised the failure,
- * {@link #sqlState()} is its SQLSTATE (see {@code docs/event-store.md}); in every case nothing was written.
+ * {@link #sqlState()} is its SQLSTATE (see {@code docs/event-store.md}); nothing was written, except for an
+ * {@link EventStoreTimeoutException} that says {@code committed()}.
+ *
+ * <p>A store that cannot be reached, or a connection that breaks, is not one of these: it is
+ * {@link io.fmodel.core.application.StoreUnavailableException}, which the aggregate retries with the same command id.
  *
  * {@snippet :
  * try {
@@ -30,6 +34,7 @@ public abstract sealed class EventStoreException extends RuntimeException
                 AppendOnlyViolationException,
                 EventEncodingException,
                 EventDecodingException,
+                EventStoreTimeoutException,
                 EventStoreAccessException {
 
     private static final long serialVersionUID = 1L;

@@ -28,8 +28,9 @@ import java.util.Objects;
  *     acknowledged together after the last 2xx: with 1 (the default) every event is acknowledged before the next is
  *     sent, so a crash re-sends at most one event per partition; with n, at most n
  * @param pollInterval how long an idle worker sleeps when no notification wakes it earlier; default 1 s
- * @param leaseTimeout how long a leased partition is held; must exceed {@code batchSize * (connectTimeout +
- *     requestTimeout)}, or another consumer may take the partition over while its events are in flight; default 5 min
+ * @param leaseTimeout how long a leased partition stays held once its worker stops extending the lease: a worker extends
+ *     the leases in hand every third of this while it delivers, so it bounds how long the partitions of a processor
+ *     that died stay held, not how long a delivery may take; default 10 s
  */
 public record HttpDeliveryOptions(
         Duration connectTimeout,
@@ -56,17 +57,11 @@ public record HttpDeliveryOptions(
         if (leaseTimeout.toSeconds() < 1) {
             throw new IllegalArgumentException("leaseTimeout must be at least one second, got " + leaseTimeout);
         }
-        Duration inFlight = connectTimeout.plus(requestTimeout).multipliedBy(batchSize);
-        if (leaseTimeout.compareTo(inFlight) <= 0) {
-            throw new IllegalArgumentException(
-                    "leaseTimeout (" + leaseTimeout + ") must exceed batchSize * (connectTimeout"
-                            + " + requestTimeout) = " + inFlight + ", or a partition could be taken over mid-delivery");
-        }
     }
 
     /**
      * {@return the defaults: 5 s connect and 10 s request timeouts, 4 partitions at a time, 10 attempts with backoff
-     * from 1 s doubling to 5 min, one event per lease, 1 s polling, 5 min leases}
+     * from 1 s doubling to 5 min, one event per lease, 1 s polling, 10 s leases, extended while they are in use}
      */
     public static HttpDeliveryOptions defaults() {
         return new HttpDeliveryOptions(
@@ -78,7 +73,7 @@ public record HttpDeliveryOptions(
                 Duration.ofMinutes(5),
                 1,
                 Duration.ofSeconds(1),
-                Duration.ofMinutes(5));
+                Duration.ofSeconds(10));
     }
 
     /** {@return a copy with these connect and request timeouts} */

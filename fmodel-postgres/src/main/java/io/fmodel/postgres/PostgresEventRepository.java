@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.core.application.EventRepository;
 import io.fmodel.postgres.internal.JooqEventRepository;
 import io.fmodel.postgres.internal.Json;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -22,8 +23,13 @@ import javax.sql.DataSource;
  *   <li>{@link #append} writes all events of one decision in one transaction and one round trip
  *       ({@code append_events}, which chains them by {@code previous_id} through {@code append_event}). If the stream
  *       moved on since {@code expectedVersion}, nothing is written and it throws
- *       {@link io.fmodel.core.application.ConcurrencyConflictException}, which the aggregate retries. Every other
- *       failure is an {@link EventStoreException} subtype, not retried.
+ *       {@link io.fmodel.core.application.ConcurrencyConflictException}, which the aggregate retries.
+ *   <li>A server that cannot be reached, or a connection that breaks, throws
+ *       {@link io.fmodel.core.application.StoreUnavailableException}; for an append already sent, its
+ *       {@code outcomeUnknown()} is true. The aggregate retries it with the same command id (docs/reliability.md).
+ *   <li>Every call is bounded ({@link #withTimeout}, default {@link #DEFAULT_TIMEOUT}): past the bound the driver
+ *       cancels it and it throws {@link EventStoreTimeoutException}.
+ *   <li>Every other failure is an {@link EventStoreException} subtype, not retried.
  *   <li>An append whose command id already produced events in the stream writes nothing and returns those events.
  *   <li>Events are stored as JSON (Jackson) in {@code data}, typed by {@link EventTypes}. Creating a repository
  *       registers the decider's event types ({@code register_decider_event}, idempotent): it does I/O.
@@ -40,6 +46,9 @@ import javax.sql.DataSource;
  * @param <E> event type
  */
 public interface PostgresEventRepository<C, E> extends EventRepository<C, E, UUID> {
+
+    /** The default bound on one call's time in the database: 30 seconds. */
+    Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * {@return a repository storing the events of {@code eventTypes.decider()}, one stream per {@code streamId} of a
@@ -76,4 +85,21 @@ public interface PostgresEventRepository<C, E> extends EventRepository<C, E, UUI
      * {@link IllegalArgumentException} before any I/O. Pure: no registration is repeated.
      */
     PostgresEventRepository<C, E> closingWith(Predicate<? super E> closes);
+
+    /**
+     * {@return this repository bounding each call's time in the database by {@code timeout} ({@link Duration#ZERO}: no
+     * bound)}
+     *
+     * <p>The bound covers the statement and, for an append, its commit, including the wait for a synchronous standby
+     * to confirm it: while such a standby is down, an append fails after {@code timeout} with an
+     * {@link EventStoreTimeoutException} that says the events are stored but unconfirmed, instead of blocking for as
+     * long as the standby is gone. A statement cancelled before its commit fails with one that says nothing was
+     * written. The driver cancels the statement through a cancel request on its own connection (works through
+     * PgBouncer). Borrowing a connection is bounded by the pool, not by this (HikariCP's {@code connectionTimeout}).
+     * Pure: no registration is repeated.
+     */
+    PostgresEventRepository<C, E> withTimeout(Duration timeout);
+
+    /** {@return the bound on each call's time in the database, {@link Duration#ZERO} for none} */
+    Duration timeout();
 }

@@ -16,9 +16,12 @@ import org.jspecify.annotations.Nullable;
  * @param workers consumer threads of the processor (each with its own connection); default 2
  * @param partitionsPerFetch partitions leased per {@code stream_event_batches} call; default 10
  * @param eventsPerPartition consecutive events of one partition per call (one transaction); default 100
- * @param pollInterval how long an idle worker sleeps when no notification wakes it earlier; default 1 s
- * @param leaseTimeout how long a fetched partition is held before another consumer may take it over; it must exceed
- *     the time a batch takes; default 5 min (the seed's {@code lock_timeout_s})
+ * @param pollInterval how long an idle worker sleeps when no wake-up (a new offset seen by the data source's poller)
+ *     comes earlier; default 1 s
+ * @param leaseTimeout how long a fetched partition stays held once its worker stops extending the lease: a worker
+ *     extends the leases in hand every third of this while it works, and gives them back when it reconnects after a
+ *     broken connection, so this bounds how long the partitions of a processor that died stay held, not how long a
+ *     batch may take; default 10 s
  * @param maxAttempts deliveries of one event before its partition is parked; default 10
  * @param initialBackoff delay before the second attempt, doubled for each further one; default 100 ms
  * @param maxBackoff the longest delay between attempts; default 1 min
@@ -56,14 +59,14 @@ public record StreamingOptions(
         }
     }
 
-    /** {@return the defaults: 2 workers, 10 partitions x 100 events, 1 s polling, 5 min leases, 10 attempts} */
+    /** {@return the defaults: 2 workers, 10 partitions x 100 events, 1 s polling, 10 s leases (extended while in use), 10 attempts} */
     public static StreamingOptions defaults() {
         return new StreamingOptions(
                 2,
                 10,
                 100,
                 Duration.ofSeconds(1),
-                Duration.ofMinutes(5),
+                Duration.ofSeconds(10),
                 10,
                 Duration.ofMillis(100),
                 Duration.ofMinutes(1),
@@ -98,7 +101,7 @@ public record StreamingOptions(
                 startAt);
     }
 
-    /** {@return a copy polling every {@code interval} when no notification arrives} */
+    /** {@return a copy polling every {@code interval} when no wake-up comes earlier} */
     public StreamingOptions withPollInterval(Duration interval) {
         return new StreamingOptions(
                 workers,

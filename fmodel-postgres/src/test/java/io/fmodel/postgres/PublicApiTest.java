@@ -34,6 +34,8 @@ class PublicApiTest {
             EventEncodingException.class,
             EventDecodingException.class,
             EventStoreAccessException.class,
+            EventStoreTimeoutException.class,
+            InvalidValueException.class,
             StreamProcessor.class,
             ViewProcessor.class,
             SagaProcessor.class,

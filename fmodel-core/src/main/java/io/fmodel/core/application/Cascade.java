@@ -57,6 +57,11 @@ record Cascade<C, S, E>(FetchDecideAppend<C, S, E, ?> step, Saga<? super E, ? ex
     }
 
     @Override
+    public OrchestratingAggregate<C, S, E> withRecovery(RetryPolicy recovery) {
+        return new Cascade<>(step.withRecoveryPolicy(recovery), saga, maxDepth);
+    }
+
+    @Override
     public OrchestratingAggregate<C, S, E> withMaxDepth(int maxDepth) {
         return new Cascade<>(step, saga, maxDepth);
     }

@@ -16,6 +16,12 @@ import java.util.UUID;
  *       {@link RetryPolicy#defaults()}); when attempts run out, {@link RetriesExhaustedException} carries the command
  *       and the last conflict. Nothing else is retried: an exception from {@code decide} reaches the caller
  *       unchanged and nothing is written.
+ *   <li>When the store is unreachable or the connection breaks ({@link StoreUnavailableException}), the attempt is
+ *       retried with the same command id under the recovery policy (default {@link RetryPolicy#recoveryDefaults()},
+ *       about 15 s in all): an append whose commit did happen is then found by its command id and its events
+ *       returned, so a command is applied at most once. If the store stays unreachable, the caller gets
+ *       {@link CommandOutcomeUnknownException} when an append may have committed, else the last
+ *       {@link StoreUnavailableException}.
  *   <li>Idempotency: a command handled again with the same {@code commandId} returns the events it produced the
  *       first time, without deciding again (a decision with no events leaves no trace and is decided again).
  *   <li>Snapshots are opt-in ({@link #of(Decider, EventRepository, SnapshotRepository, SnapshotPolicy)}): the
@@ -45,16 +51,26 @@ public interface EventSourcingAggregate<C, S, E> {
      * handled}
      *
      * @throws RetriesExhaustedException when every attempt lost an optimistic-locking race
+     * @throws StoreUnavailableException when the store stayed unreachable and nothing can have been written
+     * @throws CommandOutcomeUnknownException when the store stayed unreachable after an append whose commit may have
+     *     happened: handle the command again with the same id
      */
     List<E> handle(C command, UUID commandId);
 
     /** {@return this aggregate retrying concurrency conflicts under {@code policy}} */
     EventSourcingAggregate<C, S, E> withRetry(RetryPolicy policy);
 
+    /**
+     * {@return this aggregate retrying {@link StoreUnavailableException}s under {@code recovery} (default
+     * {@link RetryPolicy#recoveryDefaults()}), with the same command id; {@code RetryPolicy.of(1, ZERO, ZERO)} turns
+     * recovery off}
+     */
+    EventSourcingAggregate<C, S, E> withRecovery(RetryPolicy recovery);
+
     /** {@return an aggregate of {@code decider} over {@code repository}, with the default retry policy} */
     static <C, S, E, V> EventSourcingAggregate<C, S, E> of(
             Decider<C, S, E> decider, EventRepository<C, E, V> repository) {
-        return new FetchDecideAppend<>(decider, repository, RetryPolicy.defaults());
+        return new FetchDecideAppend<>(decider, repository, RetryPolicy.defaults(), RetryPolicy.recoveryDefaults());
     }
 
     /**
@@ -78,6 +94,7 @@ public interface EventSourcingAggregate<C, S, E> {
             EventRepository<C, E, V> repository,
             SnapshotRepository<C, S, V> snapshots,
             SnapshotPolicy snapshotPolicy) {
-        return new SnapshotFetchDecideAppend<>(decider, repository, snapshots, snapshotPolicy, RetryPolicy.defaults());
+        return new SnapshotFetchDecideAppend<>(
+                decider, repository, snapshots, snapshotPolicy, RetryPolicy.defaults(), RetryPolicy.recoveryDefaults());
     }
 }

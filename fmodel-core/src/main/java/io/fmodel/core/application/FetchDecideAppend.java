@@ -6,20 +6,22 @@ import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-record FetchDecideAppend<C, S, E, V>(Decider<C, S, E> decider, EventRepository<C, E, V> repository, RetryPolicy policy)
+record FetchDecideAppend<C, S, E, V>(
+        Decider<C, S, E> decider, EventRepository<C, E, V> repository, RetryPolicy policy, RetryPolicy recovery)
         implements EventSourcingAggregate<C, S, E> {
 
     FetchDecideAppend {
         Objects.requireNonNull(decider, "decider");
         Objects.requireNonNull(repository, "repository");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(recovery, "recovery");
     }
 
     @Override
     public List<E> handle(C command, UUID commandId) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(commandId, "commandId");
-        return Retry.run(policy, command, () -> attempt(command, commandId));
+        return Retry.run(policy, recovery, command, commandId, () -> attempt(command, commandId));
     }
 
     private List<E> attempt(C command, UUID commandId) {
@@ -46,6 +48,15 @@ record FetchDecideAppend<C, S, E, V>(Decider<C, S, E> decider, EventRepository<C
     }
 
     FetchDecideAppend<C, S, E, V> withPolicy(RetryPolicy policy) {
-        return new FetchDecideAppend<>(decider, repository, policy);
+        return new FetchDecideAppend<>(decider, repository, policy, recovery);
+    }
+
+    @Override
+    public EventSourcingAggregate<C, S, E> withRecovery(RetryPolicy recovery) {
+        return withRecoveryPolicy(recovery);
+    }
+
+    FetchDecideAppend<C, S, E, V> withRecoveryPolicy(RetryPolicy recovery) {
+        return new FetchDecideAppend<>(decider, repository, policy, recovery);
     }
 }

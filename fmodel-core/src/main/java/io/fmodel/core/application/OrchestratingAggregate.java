@@ -49,12 +49,18 @@ public interface OrchestratingAggregate<C, S, E> {
     /** {@return this aggregate retrying every step's concurrency conflicts under {@code policy}} */
     OrchestratingAggregate<C, S, E> withRetry(RetryPolicy policy);
 
+    /** {@return this aggregate retrying every step's store outages under {@code recovery}, with the step's command id} */
+    OrchestratingAggregate<C, S, E> withRecovery(RetryPolicy recovery);
+
     /** {@return this aggregate stopping cascades deeper than {@code maxDepth} saga reactions} */
     OrchestratingAggregate<C, S, E> withMaxDepth(int maxDepth);
 
     /** {@return an aggregate of {@code decider} and {@code saga} over {@code repository}} */
     static <C, S, E, V> OrchestratingAggregate<C, S, E> of(
             Decider<C, S, E> decider, Saga<? super E, ? extends C> saga, EventRepository<C, E, V> repository) {
-        return new Cascade<>(new FetchDecideAppend<>(decider, repository, RetryPolicy.defaults()), saga, 10);
+        return new Cascade<>(
+                new FetchDecideAppend<>(decider, repository, RetryPolicy.defaults(), RetryPolicy.recoveryDefaults()),
+                saga,
+                10);
     }
 }

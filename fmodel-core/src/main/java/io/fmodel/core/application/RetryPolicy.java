@@ -5,12 +5,14 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How an aggregate retries after a {@link ConcurrencyConflictException}: at most {@code maxAttempts} attempts in all,
- * separated by an exponential backoff with full jitter (a random pause between zero and
- * {@code min(maxDelay, baseDelay * 2^(failures - 1))}), so that writers racing for one stream spread out.
+ * How an aggregate retries after a {@link ConcurrencyConflictException} ({@code withRetry}) or a
+ * {@link StoreUnavailableException} ({@code withRecovery}): at most {@code maxAttempts} attempts in all, separated by
+ * an exponential backoff with full jitter (a random pause between zero and
+ * {@code min(maxDelay, baseDelay * 2^(failures - 1))}), so that writers racing for one stream, or reconnecting to a
+ * restarted server, spread out.
  *
- * <p>Only concurrency conflicts are retried; an exception thrown by {@code decide} or by a repository for any other
- * reason reaches the caller at once.
+ * <p>Nothing else is retried: an exception thrown by {@code decide}, or by a repository for any other reason, reaches
+ * the caller at once.
  *
  * {@snippet :
  * EventSourcingAggregate<Command, State, Event> aggregate = EventSourcingAggregate.of(decider, repository)
@@ -43,6 +45,14 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     /** {@return the default policy: 10 attempts, backoff from 1 ms capped at 100 ms} */
     public static RetryPolicy defaults() {
         return new RetryPolicy(10, Duration.ofMillis(1), Duration.ofMillis(100));
+    }
+
+    /**
+     * {@return the default recovery policy: 8 attempts, backoff from 100 ms capped at 2 s (up to about 10 s of pauses,
+     * enough for a server restart or a failover)}
+     */
+    public static RetryPolicy recoveryDefaults() {
+        return new RetryPolicy(8, Duration.ofMillis(100), Duration.ofSeconds(2));
     }
 
     /** {@return a random pause to take after {@code failures} failed attempts (full jitter)} */

@@ -12,7 +12,8 @@ record SnapshotFetchDecideAppend<C, S, E, V>(
         EventRepository<C, E, V> repository,
         SnapshotRepository<C, S, V> snapshots,
         SnapshotPolicy snapshotPolicy,
-        RetryPolicy policy)
+        RetryPolicy policy,
+        RetryPolicy recovery)
         implements EventSourcingAggregate<C, S, E> {
 
     SnapshotFetchDecideAppend {
@@ -21,13 +22,14 @@ record SnapshotFetchDecideAppend<C, S, E, V>(
         Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(snapshotPolicy, "snapshotPolicy");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(recovery, "recovery");
     }
 
     @Override
     public List<E> handle(C command, UUID commandId) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(commandId, "commandId");
-        return Retry.run(policy, command, () -> attempt(command, commandId));
+        return Retry.run(policy, recovery, command, commandId, () -> attempt(command, commandId));
     }
 
     private List<E> attempt(C command, UUID commandId) {
@@ -106,6 +108,11 @@ record SnapshotFetchDecideAppend<C, S, E, V>(
 
     @Override
     public EventSourcingAggregate<C, S, E> withRetry(RetryPolicy policy) {
-        return new SnapshotFetchDecideAppend<>(decider, repository, snapshots, snapshotPolicy, policy);
+        return new SnapshotFetchDecideAppend<>(decider, repository, snapshots, snapshotPolicy, policy, recovery);
+    }
+
+    @Override
+    public EventSourcingAggregate<C, S, E> withRecovery(RetryPolicy recovery) {
+        return new SnapshotFetchDecideAppend<>(decider, repository, snapshots, snapshotPolicy, policy, recovery);
     }
 }

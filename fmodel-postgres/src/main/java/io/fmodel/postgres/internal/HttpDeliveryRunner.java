@@ -86,8 +86,8 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         this.endpoint = endpoint;
         this.secret = secret;
         this.options = options;
-        this.consumer =
-                new ViewConsumer(dataSource, view, "fmodel-push:" + view, options.pollInterval(), listener, LOG);
+        this.consumer = new ViewConsumer(
+                dataSource, view, "fmodel-push:" + view, options.pollInterval(), options.leaseTimeout(), listener, LOG);
         this.client = HttpClient.newBuilder()
                 .connectTimeout(options.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -149,20 +149,20 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     // ----------------------------------------------------------------------------------------------------- workers
 
     /** Leases one partition and delivers it; {@return false if there was nothing to lease} */
-    private boolean round(Connection connection) {
-        Optional<Batch> batch = fetch(connection);
+    private boolean round(Connection connection, String consumerName) {
+        Optional<Batch> batch = fetch(connection, consumerName);
         batch.ifPresent(b -> deliver(connection, b));
         return batch.isPresent();
     }
 
     /** Leases the next partition; the request body is built by PostgreSQL, once, in the shape of the pg_net job. */
-    private Optional<Batch> fetch(Connection connection) {
+    private Optional<Batch> fetch(Connection connection, String consumerName) {
         StreamEventBatches leased = Routines.streamEventBatches(
                 view,
                 1,
                 options.batchSize(),
                 (int) Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()),
-                null);
+                consumerName);
         // json_build_object(...)::text, the keys bind values
         Field<String> body = DSL.jsonObject(
                         DSL.key("event").value(leased.EVENT),

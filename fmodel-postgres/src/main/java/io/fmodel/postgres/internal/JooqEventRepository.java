@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.fmodel.core.application.StoredEvent;
 import io.fmodel.postgres.EventEncodingException;
+import io.fmodel.postgres.EventStoreTimeoutException;
 import io.fmodel.postgres.EventTypes;
 import io.fmodel.postgres.MissingValueException;
 import io.fmodel.postgres.PostgresEventRepository;
@@ -18,6 +19,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -120,6 +123,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     private final ObjectMapper objectMapper;
     private final Predicate<? super E> closes;
     private final Codecs<E> codecs;
+    private final Duration timeout;
 
     /** One writer per class, looked up once, not per event; readers are the decoder's. */
     private record Codecs<E>(Map<Class<?>, Encoding> encodings, EventDecoder<E> decoder) {
@@ -142,7 +146,8 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
             Function<? super C, String> streamId,
             ObjectMapper objectMapper,
             Predicate<? super E> closes,
-            Codecs<E> codecs) {
+            Codecs<E> codecs,
+            Duration timeout) {
         this.dataSource = dataSource;
         this.dsl = dsl;
         this.eventTypes = eventTypes;
@@ -150,12 +155,74 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         this.objectMapper = objectMapper;
         this.closes = closes;
         this.codecs = codecs;
+        this.timeout = timeout;
     }
 
     @Override
     public PostgresEventRepository<C, E> closingWith(Predicate<? super E> closes) {
         Objects.requireNonNull(closes, "closes");
-        return new JooqEventRepository<>(dataSource, dsl, eventTypes, streamId, objectMapper, closes, codecs);
+        return new JooqEventRepository<>(dataSource, dsl, eventTypes, streamId, objectMapper, closes, codecs, timeout);
+    }
+
+    @Override
+    public PostgresEventRepository<C, E> withTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        return new JooqEventRepository<>(dataSource, dsl, eventTypes, streamId, objectMapper, closes, codecs, timeout);
+    }
+
+    @Override
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * {@return what a failed call stands for: a statement cancelled once the bound had passed is a timeout (rolled
+     * back), anything else is {@link SqlErrors#map}'s}
+     */
+    private RuntimeException failure(
+            SQLException e,
+            String id,
+            @Nullable UUID expectedVersion,
+            StatementTimer.@Nullable Armed timer,
+            boolean sent,
+            @Nullable UUID commandId) {
+        if ("57014".equals(e.getSQLState()) && timer != null && timer.fired()) {
+            return new EventStoreTimeoutException(
+                    stream(id),
+                    "the database did not answer within " + timeout + "; the statement was cancelled and rolled back,"
+                            + " nothing was written",
+                    e.getSQLState(),
+                    timeout,
+                    false,
+                    commandId,
+                    e);
+        }
+        return SqlErrors.map(e, stream(id), expectedVersion, sent);
+    }
+
+    /**
+     * The append returned, but the driver cancelled it once the bound had passed: the server had committed and was
+     * waiting for a synchronous standby, and ended the wait with a warning (the only cancellation that does not fail
+     * the statement).
+     */
+    private void requireConfirmed(PreparedStatement statement, String id, StatementTimer.Armed timer, UUID commandId)
+            throws SQLException {
+        SQLWarning warning = statement.getWarnings();
+        if (warning != null && timer.fired()) {
+            throw new EventStoreTimeoutException(
+                    stream(id),
+                    "the events of command " + commandId + " are stored, but the wait for a synchronous standby to"
+                            + " confirm them was cut short after " + timeout + " (" + warning.getMessage()
+                            + "): a failover before the standby catches up loses them",
+                    warning.getSQLState(),
+                    timeout,
+                    true,
+                    commandId,
+                    warning);
+        }
     }
 
     /**
@@ -183,7 +250,8 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 streamId,
                 objectMapper,
                 event -> false,
-                Codecs.of(eventTypes, objectMapper));
+                Codecs.of(eventTypes, objectMapper),
+                PostgresEventRepository.DEFAULT_TIMEOUT);
         repository.registerEventTypes();
         return repository;
     }
@@ -214,18 +282,21 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     public List<StoredEvent<E, UUID>> fetch(C command) {
         String id = streamIdOf(command);
         List<StoredEvent<E, UUID>> events = new ArrayList<>();
+        StatementTimer.@Nullable Armed timer = null;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(FETCH_SQL)) {
             statement.setString(1, id);
             statement.setString(2, eventTypes.decider());
-            try (ResultSet result = statement.executeQuery()) {
+            timer = StatementTimer.arm(statement, timeout);
+            try (StatementTimer.Armed armed = timer;
+                    ResultSet result = statement.executeQuery()) {
                 // decoded as read, as a hand-written loop would: no intermediate rows, no copy
                 while (result.next()) {
                     events.add(decode(id, row(result)));
                 }
             }
         } catch (SQLException e) {
-            throw SqlErrors.map(e, stream(id), null);
+            throw failure(e, id, null, timer, false, null);
         }
         return Collections.unmodifiableList(events);
     }
@@ -241,19 +312,22 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
             throw new MissingValueException(stream(id), "after and command id are required", null, null);
         }
         List<Row> rows = new ArrayList<>();
+        StatementTimer.@Nullable Armed timer = null;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(FETCH_AFTER_SQL)) {
             statement.setString(1, id);
             statement.setString(2, eventTypes.decider());
             statement.setObject(3, after);
             statement.setObject(4, commandId);
-            try (ResultSet result = statement.executeQuery()) {
+            timer = StatementTimer.arm(statement, timeout);
+            try (StatementTimer.Armed armed = timer;
+                    ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     rows.add(row(result));
                 }
             }
         } catch (SQLException e) {
-            throw SqlErrors.map(e, stream(id), null);
+            throw failure(e, id, null, timer, false, null);
         }
         List<Row> events = new ArrayList<>(rows.size());
         boolean found = false;
@@ -310,6 +384,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         }
         List<Row> rows = new ArrayList<>(n);
         boolean inline = n <= INLINE;
+        StatementTimer.@Nullable Armed timer = null;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(inline ? APPEND_INLINE_SQL[n] : APPEND_SQL)) {
             if (inline) {
@@ -337,13 +412,17 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 statement.setArray(8, connection.createArrayOf("int8", versions));
                 statement.setBoolean(9, closes.test(events.getLast()));
             }
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rows.add(row(result));
+            timer = StatementTimer.arm(statement, timeout);
+            try (StatementTimer.Armed armed = timer) {
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        rows.add(row(result));
+                    }
                 }
+                requireConfirmed(statement, id, armed, commandId);
             }
         } catch (SQLException e) {
-            throw SqlErrors.map(e, stream(id), expectedVersion);
+            throw failure(e, id, expectedVersion, timer, timer != null, commandId);
         }
         if (appendedAsSent(rows, ids)) {
             List<StoredEvent<E, UUID>> stored = new ArrayList<>(n);

@@ -1,6 +1,7 @@
 package io.fmodel.postgres.internal;
 
 import io.fmodel.core.application.ConcurrencyConflictException;
+import io.fmodel.core.application.StoreUnavailableException;
 import io.fmodel.postgres.AppendOnlyViolationException;
 import io.fmodel.postgres.DuplicateEventException;
 import io.fmodel.postgres.EventStoreAccessException;
@@ -10,6 +11,9 @@ import io.fmodel.postgres.MissingValueException;
 import io.fmodel.postgres.UnknownPreviousEventException;
 import io.fmodel.postgres.UnregisteredEventTypeException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -50,18 +54,41 @@ public final class SqlErrors {
     public static final String INVALID_VALUE = "ES008";
 
     /**
-     * {@return the exception {@code failure} stands for}
+     * {@return the exception a failed read (or a write that was never sent) stands for}
      *
      * @param failure what the driver (or jOOQ) threw
      * @param stream the stream concerned, {@code decider/deciderId}
      * @param expectedVersion the version the writer expected, for a conflict
      */
     public static RuntimeException map(Throwable failure, String stream, @Nullable Object expectedVersion) {
+        return map(failure, stream, expectedVersion, false);
+    }
+
+    /**
+     * {@return the exception {@code failure} stands for}
+     *
+     * @param failure what the driver (or jOOQ) threw
+     * @param stream the stream concerned, {@code decider/deciderId}
+     * @param expectedVersion the version the writer expected, for a conflict
+     * @param sent whether a write was sent: a broken connection then leaves its outcome unknown
+     */
+    public static RuntimeException map(
+            Throwable failure, String stream, @Nullable Object expectedVersion, boolean sent) {
         SQLException sql = sqlException(failure);
         if (sql == null) {
             return new EventStoreAccessException(stream, String.valueOf(failure.getMessage()), null, failure);
         }
         String state = String.valueOf(sql.getSQLState());
+        if (isInfrastructureFailure(sql)) {
+            // a statement the server never parsed or prepared was not run: its outcome is known
+            boolean unknown = sent && !state.equals("26000") && !state.equals("42P05");
+            return new StoreUnavailableException(
+                    stream,
+                    unknown,
+                    "the event store is unavailable (SQLSTATE " + state + "): " + sql.getMessage()
+                            + (unknown ? "; the write may or may not have committed" : "; nothing was written"),
+                    failure);
+        }
         String constraint = constraint(sql);
         String message = serverMessage(sql);
         return switch (state) {
@@ -87,6 +114,36 @@ public final class SqlErrors {
                 };
             default -> new EventStoreAccessException(stream, message, state, failure);
         };
+    }
+
+    /**
+     * {@return whether {@code failure} is the connection's or the server's, not the statement's: a broken or refused
+     * connection (class 08, a driver's connection exception), a server shutting down or starting (57P01-57P03), too
+     * many connections (53300), or a prepared statement a pooler lost or doubled on a shared server connection
+     * (26000, 42P05)}
+     *
+     * <p>Such a failure says nothing about the event or the command: it is never counted against them, and the same
+     * call on a new connection may succeed.
+     */
+    public static boolean isInfrastructureFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08")
+                        || state.startsWith("57P")
+                        || state.equals("53300")
+                        || state.equals("26000")
+                        || state.equals("42P05")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static @Nullable SQLException sqlException(Throwable failure) {

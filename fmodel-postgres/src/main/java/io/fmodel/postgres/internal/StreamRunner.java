@@ -128,7 +128,8 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
         this.options = options;
         this.handler = handler;
         this.clearer = clearer;
-        this.consumer = new ViewConsumer(dataSource, view, "fmodel:" + view, options.pollInterval(), listener, LOG);
+        this.consumer = new ViewConsumer(
+                dataSource, view, "fmodel:" + view, options.pollInterval(), options.leaseTimeout(), listener, LOG);
     }
 
     /** {@return a started runner whose handler keeps no state in the database: nothing to install or clear} */
@@ -204,8 +205,8 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
     // ----------------------------------------------------------------------------------------------------- workers
 
     /** Fetches and processes one round of batches; {@return false if there was nothing to fetch} */
-    private boolean round(Connection connection) throws SQLException {
-        List<Batch> batches = fetch(connection);
+    private boolean round(Connection connection, String consumerName) throws SQLException {
+        List<Batch> batches = fetch(connection, consumerName);
         if (batches.size() >= options.partitionsPerFetch()) {
             // Other partitions are probably waiting: wake the idle workers now, or they sleep until an append's
             // notification or the poll interval while this one takes every partition round after round.
@@ -223,7 +224,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
         return !batches.isEmpty();
     }
 
-    private List<Batch> fetch(Connection connection) throws SQLException {
+    private List<Batch> fetch(Connection connection, String consumerName) throws SQLException {
         Map<Partition, Batch> batches = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(FETCH_SQL)) {
             statement.setString(1, view);
@@ -231,7 +232,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             statement.setInt(3, options.eventsPerPartition());
             statement.setInt(
                     4, (int) Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()));
-            statement.setString(5, null); // the consumer's name: not yet
+            statement.setString(5, consumerName);
             try (ResultSet r = statement.executeQuery()) {
                 while (r.next()) {
                     Partition partition = new Partition(r.getString(1), r.getString(2));
@@ -310,11 +311,19 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             }
             connection.commit();
         } catch (Exception failure) {
-            consumer.rollbackQuietly(connection);
             if (ViewConsumer.isConnectionFailure(failure)) {
-                throw failure instanceof SQLException sql ? sql : new SQLException(failure);
+                // not an attempt of the batch: the worker takes a new connection and gives the lease back
+                try {
+                    consumer.rollback(connection);
+                } catch (ViewConsumer.UncleanConnectionException e) {
+                    failure.addSuppressed(e);
+                }
+                throw failure instanceof SQLException sql
+                        ? sql
+                        : new SQLException(failure.getMessage(), "08006", failure);
             }
-            restoreAutoCommit(connection);
+            // a failed rollback leaves the connection unusable: discarded, and the failure counts for nothing
+            consumer.rollback(connection);
             return ViewConsumer.isLeaseLost(failure) ? new Outcome.LeaseLost(failure) : new Outcome.Failed(at, failure);
         }
         restoreAutoCommit(connection);
@@ -396,7 +405,11 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
                 consumer.reset(connection);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                consumer.rollbackQuietly(connection);
+                try {
+                    consumer.rollback(connection);
+                } catch (ViewConsumer.UncleanConnectionException unclean) {
+                    e.addSuppressed(unclean);
+                }
                 throw e;
             }
         } catch (SQLException | DataAccessException e) {

@@ -10,6 +10,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -43,8 +46,24 @@ final class ViewConsumer {
     /** One round of a worker on its connection. */
     @FunctionalInterface
     interface Round {
-        /** {@return false when there was nothing to do: the worker then waits for a notification or the poll} */
-        boolean run(Connection connection) throws SQLException;
+        /**
+         * {@return false when there was nothing to do: the worker then waits for a wake-up or the poll}
+         *
+         * @param consumer the worker's name, the holder of the leases it takes ({@code leased_by})
+         */
+        boolean run(Connection connection, String consumer) throws SQLException;
+    }
+
+    /**
+     * A connection that can no longer be trusted (its rollback failed, or it was left outside auto-commit): the worker
+     * closes it and takes a new one, as after a connection failure.
+     */
+    static final class UncleanConnectionException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        UncleanConnectionException(String message, Throwable cause) {
+            super(message, "08006", cause);
+        }
     }
 
     private final DataSource dataSource;
@@ -59,6 +78,11 @@ final class ViewConsumer {
     private final AtomicLong parked = new AtomicLong();
     private final Object signal = new Object();
     private final List<Thread> threads = new ArrayList<>();
+    /** Workers that hold leases now: their leases are extended while they work (ADR 0012). */
+    private final Set<String> holding = ConcurrentHashMap.newKeySet();
+
+    private final String instance = UUID.randomUUID().toString().substring(0, 8);
+    private final Duration lease;
     private WakeUpPoller.@Nullable Registration wakeUps;
     private long generation; // guarded by signal
 
@@ -67,23 +91,31 @@ final class ViewConsumer {
             String view,
             String applicationName,
             Duration pollInterval,
+            Duration lease,
             ProcessorListener listener,
             Logger log) {
         this.dataSource = dataSource;
         this.view = view;
         this.applicationName = applicationName.substring(0, Math.min(63, applicationName.length()));
         this.pollInterval = pollInterval;
+        this.lease = lease;
         this.listener = listener;
         this.log = log;
     }
 
-    /** Registers the wake-up and starts {@code workers} threads {@code prefix + infix + i}. */
+    /**
+     * Registers the wake-up and starts {@code workers} threads {@code prefix + infix + i}, and the thread
+     * {@code prefix-leases} that extends the leases of the workers at work.
+     */
     void start(String prefix, String infix, int workers, Round round) {
         wakeUps = WakeUpPoller.register(dataSource, WAKE_UP_INTERVAL, this::wake);
         for (int i = 0; i < workers; i++) {
+            // a name of its own per worker and per start: what it holds, and what it gives back after a reconnect
+            String consumer = applicationName + ":" + instance + ":" + i;
             threads.add(
-                    Thread.ofPlatform().name(prefix + infix + i).daemon(true).unstarted(() -> work(round)));
+                    Thread.ofPlatform().name(prefix + infix + i).daemon(true).unstarted(() -> work(round, consumer)));
         }
+        threads.add(Thread.ofPlatform().name(prefix + "-leases").daemon(true).unstarted(this::keepLeases));
         threads.forEach(Thread::start);
     }
 
@@ -118,15 +150,28 @@ final class ViewConsumer {
 
     // ----------------------------------------------------------------------------------------------------- workers
 
-    private void work(Round round) {
+    private void work(Round round, String consumer) {
         @Nullable Connection connection = null;
+        boolean lost = false;
         while (!closed.get()) {
             long seen = generation();
             try {
                 if (connection == null) {
                     connection = connect();
+                    if (lost) {
+                        // what this worker held when its connection broke: free now (its transactions are gone)
+                        giveBack(connection, consumer);
+                        lost = false;
+                    }
                 }
-                if (!round.run(connection)) {
+                holding.add(consumer);
+                boolean worked;
+                try {
+                    worked = round.run(connection, consumer);
+                } finally {
+                    holding.remove(consumer);
+                }
+                if (!worked) {
                     await(seen);
                 }
             } catch (SQLException | RuntimeException e) {
@@ -134,6 +179,9 @@ final class ViewConsumer {
                     log.warn("view {}: connection lost, reconnecting: {}", view, e.getMessage());
                     closeQuietly(connection);
                     connection = null;
+                    lost = true;
+                } else if (connection == null && isConnectionFailure(e)) {
+                    log.warn("view {}: cannot connect, retrying: {}", view, e.getMessage());
                 } else {
                     log.error("view {}: worker error", view, e);
                 }
@@ -149,6 +197,49 @@ final class ViewConsumer {
         }
         if (connection != null) {
             closeQuietly(connection);
+        }
+    }
+
+    /** {@code release_leases}: the partitions {@code consumer} held before its connection broke can be leased again. */
+    private void giveBack(Connection connection, String consumer) {
+        try {
+            Integer released = Routines.releaseLeases(dsl(connection).configuration(), view, consumer);
+            if (released != null && released > 0) {
+                log.info("view {}: gave back {} partitions held when the connection broke", view, released);
+                wake();
+            }
+        } catch (DataAccessException e) {
+            // they expire with their leases
+            log.warn("view {}: cannot give back the partitions of {}: {}", view, consumer, e.getMessage());
+        }
+    }
+
+    /**
+     * Extends the leases of the workers at work every third of a lease ({@code extend_leases}), so that a long batch
+     * keeps its partitions while leases stay short: a processor that dies gives them up within one lease.
+     */
+    private void keepLeases() {
+        long period = Math.max(100, lease.toMillis() / 3);
+        int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, lease.toSeconds()));
+        while (!closed.get()) {
+            synchronized (signal) {
+                try {
+                    signal.wait(period);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (holding.isEmpty() || closed.get()) {
+                continue;
+            }
+            try (Connection connection = dataSource.getConnection()) {
+                for (String consumer : List.copyOf(holding)) {
+                    Routines.extendLeases(dsl(connection).configuration(), view, consumer, seconds);
+                }
+            } catch (SQLException | DataAccessException e) {
+                log.warn("view {}: cannot extend the leases in hand (they may expire): {}", view, e.getMessage());
+            }
         }
     }
 
@@ -356,16 +447,12 @@ final class ViewConsumer {
 
     // ------------------------------------------------------------------------------------------ failure handling
 
-    /** {@return whether the connection is gone (SQLSTATE 08*, 57P*): reconnect} */
+    /**
+     * {@return whether the connection is gone or cannot be trusted ({@link SqlErrors#isInfrastructureFailure}), so that
+     * the worker takes a new one and the failure counts as no attempt of the batch}
+     */
     static boolean isConnectionFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql
-                    && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-        }
-        return false;
+        return SqlErrors.isInfrastructureFailure(failure);
     }
 
     /** {@return whether the lease was lost (VS002, VS004): drop the work, the new holder does it} */
@@ -379,11 +466,18 @@ final class ViewConsumer {
         return false;
     }
 
-    void rollbackQuietly(Connection connection) {
+    /**
+     * Rolls back and returns the connection to auto-commit.
+     *
+     * @throws UncleanConnectionException if either fails: the connection is then discarded, never used again
+     */
+    void rollback(Connection connection) throws UncleanConnectionException {
         try {
             connection.rollback();
+            connection.setAutoCommit(true);
         } catch (SQLException e) {
-            log.debug("rollback failed", e);
+            throw new UncleanConnectionException(
+                    "view " + view + ": rollback failed, the connection is discarded: " + e.getMessage(), e);
         }
     }
 

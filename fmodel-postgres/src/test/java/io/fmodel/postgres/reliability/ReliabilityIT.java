@@ -5,18 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.fmodel.core.application.CommandOutcomeUnknownException;
 import io.fmodel.core.application.EventSourcingAggregate;
 import io.fmodel.core.application.RetriesExhaustedException;
 import io.fmodel.core.application.RetryPolicy;
-import io.fmodel.postgres.EventStoreAccessException;
+import io.fmodel.core.application.StoreUnavailableException;
 import io.fmodel.postgres.PostgresEventRepository;
 import io.fmodel.postgres.SchemaInstaller;
 import io.fmodel.postgres.StreamingOptions;
 import io.fmodel.postgres.TransactionalViewStore;
 import io.fmodel.postgres.ViewProcessor;
 import io.fmodel.postgres.reliability.Tally.Add;
-import io.fmodel.postgres.reliability.Tally.Added;
-import io.fmodel.postgres.reliability.Tally.Closed;
 import io.fmodel.postgres.reliability.Tally.TallyCommand;
 import io.fmodel.postgres.reliability.Tally.TallyEvent;
 import io.fmodel.postgres.reliability.Tally.Total;
@@ -28,14 +27,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -172,7 +169,7 @@ class ReliabilityIT {
                 processor.close();
             }
 
-            Verification verification = verify(load.acknowledged);
+            StoreAudit.Verification verification = verify(load.acknowledged);
             summary.load(
                     WRITERS,
                     loadNanos,
@@ -257,9 +254,12 @@ class ReliabilityIT {
                     return;
                 } catch (RetriesExhaustedException e) {
                     conflicts.incrementAndGet();
-                } catch (EventStoreAccessException e) {
+                } catch (CommandOutcomeUnknownException e) {
+                    // the aggregate's own recovery ran out while the server restarted: this loop is the caller's
                     connectionErrors.incrementAndGet();
                     inDoubt = true;
+                } catch (StoreUnavailableException e) {
+                    connectionErrors.incrementAndGet();
                 } catch (RuntimeException e) {
                     unexpected.add(command + ": " + e);
                     return;
@@ -430,111 +430,15 @@ class ReliabilityIT {
 
     // ------------------------------------------------------------------------------------------------- verification
 
-    record Verification(
-            long events,
-            long streams,
-            List<String> brokenChains,
-            long lost,
-            long duplicates,
-            List<String> viewMismatches) {}
-
-    private static Verification verify(Map<UUID, String> acknowledged) throws SQLException, IOException {
-        try (Connection connection = DriverManager.getConnection(server.url(), "postgres", "postgres");
-                Statement statement = connection.createStatement()) {
-            // every stream: one root, a chain through previous_id that stays in the stream and covers every event,
-            // n = position in the chain, ending at the stream's head
-            List<String> broken = new ArrayList<>();
-            long streams = 0;
-            try (ResultSet rows = statement.executeQuery("""
-                    WITH RECURSIVE chain AS (
-                        SELECT decider, decider_id, event_id, data, 1 AS len FROM events
-                        WHERE previous_id IS NULL AND decider = 'tally'
-                        UNION ALL
-                        SELECT e.decider, e.decider_id, e.event_id, e.data, c.len + 1
-                        FROM chain c JOIN events e ON e.previous_id = c.event_id
-                          AND e.decider = c.decider AND e.decider_id = c.decider_id)
-                    SELECT s.decider_id,
-                           (SELECT count(*) FROM events e WHERE e.decider = s.decider AND e.decider_id = s.decider_id),
-                           (SELECT count(*) FROM chain c WHERE c.decider_id = s.decider_id),
-                           (SELECT max(e.stream_position) FROM events e
-                            WHERE e.decider = s.decider AND e.decider_id = s.decider_id),
-                           (SELECT c.event_id FROM chain c WHERE c.decider_id = s.decider_id
-                            ORDER BY c.len DESC LIMIT 1) = (SELECT l.event_id FROM get_last_event(s.decider_id, s.decider) l),
-                           (SELECT bool_and((c.data ->> 'n')::bigint = c.len) FROM chain c
-                            WHERE c.decider_id = s.decider_id)
-                    FROM (SELECT DISTINCT decider, decider_id FROM events WHERE decider = 'tally') s""")) {
-                while (rows.next()) {
-                    streams++;
-                    long events = rows.getLong(2);
-                    if (events != rows.getLong(3)
-                            || events != rows.getLong(4)
-                            || !rows.getBoolean(5)
-                            || !rows.getBoolean(6)) {
-                        broken.add(rows.getString(1) + ": " + events + " events, " + rows.getLong(3)
-                                + " chained, length " + rows.getLong(4) + ", head ok " + rows.getBoolean(5) + ", n ok "
-                                + rows.getBoolean(6));
-                    }
-                }
-            }
-            long duplicates;
-            try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM (SELECT decider_id, command_id"
-                    + " FROM events WHERE decider = 'tally' GROUP BY 1, 2 HAVING count(*) > 1) d")) {
-                rows.next();
-                duplicates = rows.getLong(1);
-            }
-            Map<UUID, String> stored = new HashMap<>();
-            Map<String, Total> replayed = new HashMap<>();
-            long events = 0;
-            try (ResultSet rows = statement.executeQuery("SELECT command_id, decider_id, event, data::text"
-                    + " FROM events WHERE decider = 'tally' ORDER BY decider_id, \"offset\"")) {
-                while (rows.next()) {
-                    events++;
-                    stored.put(rows.getObject(1, UUID.class), rows.getString(2));
-                    Class<? extends TallyEvent> type = "Added".equals(rows.getString(3)) ? Added.class : Closed.class;
-                    TallyEvent event = JSON.readValue(rows.getString(4), type);
-                    replayed.merge(
-                            rows.getString(2),
-                            Tally.TOTALS.evolve(Tally.TOTALS.initialState(), event),
-                            (before, ignored) -> Tally.TOTALS.evolve(before, event));
-                }
-            }
-            long lost = acknowledged.entrySet().stream()
-                    .filter(a -> !a.getValue().equals(stored.get(a.getKey())))
-                    .count();
-            Map<String, Total> view = new HashMap<>();
-            try (ResultSet rows = statement.executeQuery("SELECT id, state::text FROM " + VIEW)) {
-                while (rows.next()) {
-                    view.put(rows.getString(1), JSON.readValue(rows.getString(2), Total.class));
-                }
-            }
-            List<String> mismatches = new ArrayList<>();
-            for (String stream : Stream.concat(replayed.keySet().stream(), view.keySet().stream())
-                    .distinct()
-                    .sorted()
-                    .toList()) {
-                Total expected = replayed.get(stream);
-                Total actual = view.get(stream);
-                if (expected == null || !expected.equals(actual)) {
-                    mismatches.add(stream + ": view " + actual + ", replay " + expected);
-                    long applied = actual == null ? 0 : actual.count();
-                    long present = expected == null ? 0 : expected.count();
-                    if (applied > present) {
-                        duplicates += applied - present;
-                    }
-                }
-            }
-            return new Verification(events, streams, broken, lost, duplicates, mismatches);
+    private static StoreAudit.Verification verify(Map<UUID, String> acknowledged) throws SQLException, IOException {
+        try (Connection connection = DriverManager.getConnection(server.url(), "postgres", "postgres")) {
+            return StoreAudit.verify(connection, acknowledged, VIEW);
         }
     }
 
     private static long lag() {
-        try (Connection connection = DriverManager.getConnection(server.url(), "postgres", "postgres");
-                PreparedStatement statement = connection.prepareStatement("SELECT view_lag(?)")) {
-            statement.setString(1, VIEW);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
+        try (Connection connection = DriverManager.getConnection(server.url(), "postgres", "postgres")) {
+            return StoreAudit.lag(connection, VIEW);
         } catch (SQLException e) {
             return -1;
         }
@@ -705,7 +609,7 @@ class ReliabilityIT {
                     resumed));
         }
 
-        synchronized void verification(Verification v) {
+        synchronized void verification(StoreAudit.Verification v) {
             lines.add(String.format(
                     Locale.ROOT,
                     "checked: %d events in %d streams, %d broken previous_id chains, %d views differing from a"
