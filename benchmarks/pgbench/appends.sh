@@ -6,6 +6,7 @@
 #
 #   benchmarks/pgbench/appends.sh [--seconds S] [--rounds R] [--clients "1 2 4 8"] [--prefill EVENTS]
 #                                 [--seed-schema FILE] [--variants "insert ours-continue ours-new seed-continue seed-new"]
+#                                 [--protocol prepared|extended]
 #
 # Connects with the usual PG* environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD) and creates (drops first)
 # the databases fmodel_bench_ours and fmodel_bench_seed. --seed-schema is the seed's schema as SQL, or a page copy
@@ -21,6 +22,7 @@ clients="1 2 4 8"
 prefill=100000
 seed_schema=""
 variants=""
+protocol=prepared # pgbench -M: prepared = named server-side statements; extended = unnamed (pgjdbc prepareThreshold=0)
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
     --prefill) prefill=$2; shift 2 ;;
     --seed-schema) seed_schema=$2; shift 2 ;;
     --variants) variants=$2; shift 2 ;;
+    --protocol) protocol=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -115,7 +118,7 @@ SQL
 database_of() { case "$1" in seed-*) echo fmodel_bench_seed ;; *) echo fmodel_bench_ours ;; esac; }
 
 tps() { # variant clients
-  pgbench -n -M prepared -c "$2" -j "$2" -T "$seconds" -D prev=00000000-0000-0000-0000-000000000000 \
+  pgbench -n -M "$protocol" -c "$2" -j "$2" -T "$seconds" -D prev=00000000-0000-0000-0000-000000000000 \
     -f "$work/$1.sql" "$(database_of "$1")" 2>"$work/pgbench.err" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
 }
 
@@ -146,7 +149,7 @@ median() { echo "$@" | tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} 
 server=$(psql -X -At -d fmodel_bench_ours -c "SELECT version()")
 settings=$(psql -X -At -d fmodel_bench_ours -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'wal_level', 'max_connections')")
 echo
-echo "pgbench appends, $(date -u +%Y-%m-%dT%H:%M:%SZ): $rounds interleaved rounds of $seconds s per variant and client count, medians; prefill $prefill events in $((prefill / 10)) streams"
+echo "pgbench appends, $(date -u +%Y-%m-%dT%H:%M:%SZ): $rounds interleaved rounds of $seconds s per variant and client count, medians; pgbench -M $protocol; prefill $prefill events in $((prefill / 10)) streams"
 echo "Server: $server; $settings; $(nproc) cores"
 echo
 header="| transactions per second | $(for c in $clients; do printf '%s clients | ' "$c"; done)"

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 class StreamingOptionsTest {
 
     @Test
-    void the_defaults_keep_the_seeds_five_minute_lease() {
+    void the_default_lease_is_short_because_workers_extend_it_while_they_work() {
         StreamingOptions defaults = StreamingOptions.defaults();
-        assertThat(defaults.leaseTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.leaseTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(defaults.startAt()).isNull();
     }
 

@@ -69,9 +69,13 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void options_reject_a_lease_shorter_than_the_requests_it_covers() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                        HttpDeliveryOptions.defaults().withBatchSize(100).withLeaseTimeout(Duration.ofSeconds(60)))
+    void options_take_a_lease_shorter_than_a_batch_of_requests_since_it_is_extended_and_back_off_to_five_minutes() {
+        HttpDeliveryOptions options =
+                HttpDeliveryOptions.defaults().withBatchSize(100).withLeaseTimeout(Duration.ofSeconds(2));
+        assertThat(options.leaseTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(HttpDeliveryOptions.defaults().leaseTimeout()).isEqualTo(Duration.ofSeconds(10));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> HttpDeliveryOptions.defaults().withLeaseTimeout(Duration.ofMillis(500)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("leaseTimeout");
         assertThat(HttpDeliveryOptions.defaults().backoff(1)).isEqualTo(Duration.ofSeconds(1));

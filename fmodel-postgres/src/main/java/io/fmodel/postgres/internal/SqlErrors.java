@@ -14,15 +14,20 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maps a database failure to the typed exception it stands for, by SQLSTATE (and constraint name for the codes
  * PostgreSQL raises itself), never by message text. The table is in docs/event-store.md.
  */
 public final class SqlErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqlErrors.class);
 
     private SqlErrors() {}
 
@@ -81,12 +86,14 @@ public final class SqlErrors {
         String state = String.valueOf(sql.getSQLState());
         if (isInfrastructureFailure(sql)) {
             // a statement the server never parsed or prepared was not run: its outcome is known
-            boolean unknown = sent && !state.equals("26000") && !state.equals("42P05");
+            boolean mixup = isPoolerMixup(sql);
+            boolean unknown = sent && !mixup;
             return new StoreUnavailableException(
                     stream,
                     unknown,
                     "the event store is unavailable (SQLSTATE " + state + "): " + sql.getMessage()
-                            + (unknown ? "; the write may or may not have committed" : "; nothing was written"),
+                            + (unknown ? "; the write may or may not have committed" : "; nothing was written")
+                            + (mixup ? "; " + POOLER_HINT : ""),
                     failure);
         }
         String constraint = constraint(sql);
@@ -141,6 +148,33 @@ public final class SqlErrors {
                         || state.equals("42P05")) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    private static final String POOLER_HINT = "a prepared statement of this connection is missing or doubled on the"
+            + " server: the connection goes through a transaction pooler (PgBouncer before 1.21 in transaction mode)"
+            + " while the driver prepares statements on the server; set prepareThreshold=0 in the JDBC URL"
+            + " (docs/reliability.md)";
+
+    private static final AtomicBoolean POOLER_WARNED = new AtomicBoolean();
+
+    /**
+     * {@return whether {@code failure} says the server connection does not hold this client's prepared statements
+     * (26000: missing, 42P05: already there)}; the first time in a JVM, says why and what to do in the log
+     */
+    public static boolean isPoolerMixup(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql
+                    && ("26000".equals(sql.getSQLState()) || "42P05".equals(sql.getSQLState()))) {
+                if (POOLER_WARNED.compareAndSet(false, true)) {
+                    LOG.warn(
+                            "SQLSTATE {}: {}. Statements of other clients may run in their place.",
+                            sql.getSQLState(),
+                            POOLER_HINT);
+                }
+                return true;
             }
         }
         return false;

@@ -452,7 +452,11 @@ final class ViewConsumer {
      * the worker takes a new one and the failure counts as no attempt of the batch}
      */
     static boolean isConnectionFailure(Throwable failure) {
-        return SqlErrors.isInfrastructureFailure(failure);
+        if (SqlErrors.isInfrastructureFailure(failure)) {
+            SqlErrors.isPoolerMixup(failure); // says once in the log what to change
+            return true;
+        }
+        return false;
     }
 
     /** {@return whether the lease was lost (VS002, VS004): drop the work, the new holder does it} */

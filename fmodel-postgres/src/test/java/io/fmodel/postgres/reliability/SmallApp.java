@@ -7,6 +7,7 @@ import io.fmodel.core.application.CommandOutcomeUnknownException;
 import io.fmodel.core.application.EventSourcingAggregate;
 import io.fmodel.core.application.RetriesExhaustedException;
 import io.fmodel.core.application.StoreUnavailableException;
+import io.fmodel.postgres.EventStoreException;
 import io.fmodel.postgres.PostgresEventRepository;
 import io.fmodel.postgres.StreamingOptions;
 import io.fmodel.postgres.TransactionalViewStore;
@@ -38,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A command thread handles one command at a time and counts what reached it: acknowledged commands (the aggregate
  * returned their events), {@link CommandOutcomeUnknownException}s (kept, to settle them with the same id after the
- * load), {@link StoreUnavailableException}s with nothing written, and anything else (unexpected). The times of the
+ * load), {@link StoreUnavailableException}s with nothing written, other typed failures of the store
+ * ({@link EventStoreException}), and anything else (unexpected). The times of the
  * acknowledgements let a suite say when commands flowed again after a fault.
  */
 final class SmallApp implements AutoCloseable {
@@ -53,9 +55,12 @@ final class SmallApp implements AutoCloseable {
     final Map<UUID, Add> outcomeUnknown = new ConcurrentHashMap<>();
     final AtomicLong unavailable = new AtomicLong();
     final AtomicLong conflictsExhausted = new AtomicLong();
+    /** Typed failures of the store ({@link EventStoreException}), not retried. */
+    final ConcurrentLinkedQueue<String> storeFailures = new ConcurrentLinkedQueue<>();
+
     final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
-    /** nanoTime of the latest acknowledgement, per command thread. */
-    private final ConcurrentLinkedQueue<Long> acknowledgedAt = new ConcurrentLinkedQueue<>();
+    /** When each command was acknowledged ({@code System.nanoTime()}). */
+    final Map<UUID, Long> acknowledgedAt = new ConcurrentHashMap<>();
 
     private final EventSourcingAggregate<TallyCommand, Long, TallyEvent> aggregate;
     private final ViewProcessor view;
@@ -114,7 +119,7 @@ final class SmallApp implements AutoCloseable {
             }
             acknowledged.put(commandId, command.stream());
             outcomeUnknown.remove(commandId);
-            acknowledgedAt.add(System.nanoTime());
+            acknowledgedAt.put(commandId, System.nanoTime());
             return true;
         } catch (CommandOutcomeUnknownException e) {
             outcomeUnknown.put(commandId, command);
@@ -125,6 +130,8 @@ final class SmallApp implements AutoCloseable {
             unavailable.incrementAndGet();
         } catch (RetriesExhaustedException e) {
             conflictsExhausted.incrementAndGet();
+        } catch (EventStoreException e) {
+            storeFailures.add(e.getClass().getSimpleName() + " " + e.sqlState() + ": " + e.getMessage());
         } catch (RuntimeException e) {
             unexpected.add(command + ": " + e);
         }
@@ -147,7 +154,7 @@ final class SmallApp implements AutoCloseable {
 
     /** {@return nanoseconds from {@code since} to the first acknowledgement after it, or -1 when there was none} */
     long firstAcknowledgementAfter(long since) {
-        return acknowledgedAt.stream()
+        return acknowledgedAt.values().stream()
                 .filter(t -> t >= since)
                 .mapToLong(t -> t - since)
                 .min()
