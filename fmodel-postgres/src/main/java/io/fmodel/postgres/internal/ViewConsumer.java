@@ -219,17 +219,25 @@ final class ViewConsumer {
      * keeps its partitions while leases stay short: a processor that dies gives them up within one lease.
      */
     private void keepLeases() {
-        long period = Math.max(100, lease.toMillis() / 3);
+        long period = Duration.ofMillis(Math.max(100, lease.toMillis() / 3)).toNanos();
         int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, lease.toSeconds()));
+        long due = System.nanoTime() + period;
         while (!closed.get()) {
-            synchronized (signal) {
-                try {
-                    signal.wait(period);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+            // the signal is shared with the workers' wake-ups (every few ms when the log moves): wait for the due
+            // time, not for the first notification, or the leases are extended on every wake-up
+            long left = due - System.nanoTime();
+            if (left > 0) {
+                synchronized (signal) {
+                    try {
+                        signal.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
+                continue;
             }
+            due = System.nanoTime() + period;
             if (holding.isEmpty() || closed.get()) {
                 continue;
             }
