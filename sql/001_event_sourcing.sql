@@ -162,7 +162,8 @@ $$;
 -- command_id (a condition naming the stream as well would let a plan walk the stream instead).
 CREATE OR REPLACE FUNCTION events_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 DECLARE
     -- -1: a row of the API; -2: the first row of an append_events batch; NULL: any other writer
@@ -292,7 +293,8 @@ $$;
 CREATE OR REPLACE FUNCTION command_appended(v_command_id UUID, v_decider_id TEXT, v_decider TEXT) RETURNS BOOLEAN
     LANGUAGE plpgsql
     STABLE
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 BEGIN
     RETURN COALESCE((SELECT bool_or(e."decider_id" = v_decider_id AND e."decider" = v_decider)
@@ -307,7 +309,8 @@ CREATE OR REPLACE FUNCTION command_events(v_command_id UUID, v_decider_id TEXT, 
     RETURNS SETOF events
     LANGUAGE plpgsql
     STABLE
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 BEGIN
     RETURN QUERY SELECT *
@@ -437,7 +440,8 @@ CREATE OR REPLACE FUNCTION get_events(v_decider_id TEXT, v_decider TEXT DEFAULT 
     RETURNS SETOF events
     LANGUAGE plpgsql
     STABLE
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 BEGIN
     IF v_decider IS NULL THEN
@@ -464,7 +468,8 @@ CREATE OR REPLACE FUNCTION get_last_event(v_decider_id TEXT, v_decider TEXT DEFA
     RETURNS SETOF events
     LANGUAGE plpgsql
     STABLE
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 BEGIN
     RETURN QUERY SELECT last.*

@@ -287,7 +287,8 @@ $$;
 CREATE OR REPLACE FUNCTION view_start_offset(v_start_at TIMESTAMP WITH TIME ZONE) RETURNS BIGINT
     LANGUAGE plpgsql
     STABLE
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 BEGIN
     IF v_start_at = '-infinity' THEN
@@ -421,7 +422,8 @@ $$;
 -- obsolete cursor records): it never waits for another transaction.
 CREATE OR REPLACE FUNCTION discover_events(v_view TEXT, v_max INT DEFAULT 10000) RETURNS BIGINT
     LANGUAGE plpgsql
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 DECLARE
     v_row       views%ROWTYPE := registered_view(v_view);
@@ -554,7 +556,8 @@ CREATE OR REPLACE FUNCTION stream_event_batches(v_view TEXT, v_partitions INT DE
                 "stream_position" BIGINT
             )
     LANGUAGE plpgsql
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -758,7 +761,8 @@ CREATE OR REPLACE FUNCTION held_position(v_view TEXT, v_decider_id TEXT, v_decid
                                          v_lease BIGINT, v_operation TEXT)
     RETURNS view_positions
     LANGUAGE plpgsql
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 DECLARE
     v_row      views%ROWTYPE;
@@ -839,7 +843,8 @@ CREATE OR REPLACE FUNCTION ack_event(v_view TEXT, v_decider_id TEXT, v_offset BI
                                      v_lease BIGINT DEFAULT NULL)
     RETURNS SETOF view_positions
     LANGUAGE plpgsql
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 DECLARE
     v_position view_positions%ROWTYPE;
@@ -1013,7 +1018,8 @@ $$;
 -- Example: SELECT release_leases('view1', 'billing-7f3a:0');
 CREATE OR REPLACE FUNCTION release_leases(v_view TEXT, v_consumer TEXT) RETURNS INT
     LANGUAGE plpgsql
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 DECLARE
     v_count INT;
@@ -1045,7 +1051,8 @@ $$;
 -- Example: SELECT extend_leases('view1', 'billing-7f3a:0', 10);
 CREATE OR REPLACE FUNCTION extend_leases(v_view TEXT, v_consumer TEXT, v_seconds INT) RETURNS INT
     LANGUAGE plpgsql
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 DECLARE
     v_count INT;
@@ -1076,7 +1083,8 @@ $$;
 CREATE OR REPLACE FUNCTION last_offsets(OUT drawn BIGINT, OUT visible BIGINT)
     LANGUAGE plpgsql
     STABLE
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 BEGIN
     SELECT CASE WHEN s.is_called THEN s.last_value ELSE 0 END INTO drawn FROM events_offset_seq s;
@@ -1092,7 +1100,8 @@ CREATE OR REPLACE FUNCTION view_lag(v_view TEXT)
     RETURNS BIGINT
     LANGUAGE plpgsql
     STABLE
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 DECLARE
     v_row    views%ROWTYPE := registered_view(v_view);

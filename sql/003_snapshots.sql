@@ -36,7 +36,8 @@ CREATE OR REPLACE FUNCTION save_snapshot(v_decider_id TEXT, v_decider TEXT, v_re
                                          v_event_id UUID)
     RETURNS BOOLEAN
     LANGUAGE plpgsql
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 DECLARE
     v_offset BIGINT;
@@ -77,7 +78,8 @@ CREATE OR REPLACE FUNCTION get_snapshot(v_decider_id TEXT, v_decider TEXT, v_rev
     RETURNS SETOF snapshots
     LANGUAGE plpgsql
     STABLE
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 BEGIN
     RETURN QUERY SELECT *
@@ -100,7 +102,8 @@ CREATE OR REPLACE FUNCTION get_events_after(v_decider_id TEXT, v_decider TEXT, v
     RETURNS SETOF events
     LANGUAGE plpgsql
     STABLE
-    SET enable_seqscan = off AS
+    SET enable_seqscan = off
+    SET jit = off AS
 $$
 DECLARE
     v_position BIGINT;

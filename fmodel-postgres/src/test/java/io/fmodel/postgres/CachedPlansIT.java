@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,6 +28,30 @@ class CachedPlansIT {
     static final TestDatabase db = new TestDatabase();
 
     private static final int GROWN = 5_000;
+
+    /**
+     * {@code enable_seqscan = off} does not forbid a sequential scan, it adds 10^10 to its cost: a statement that can
+     * only scan (the read of the offset sequence in {@code last_offsets()}) then costs more than
+     * {@code jit_above_cost}, and a server with LLVM compiled it on every call (7.6 ms of each 8.3 ms poll on
+     * PostgreSQL 15). Every function that turns sequential scans off turns JIT off too.
+     */
+    @Test
+    void every_function_that_turns_sequential_scans_off_turns_jit_off_too() throws SQLException {
+        try (Connection c = db.connection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT p.proname, p.proconfig::text FROM pg_proc p"
+                        + " WHERE p.pronamespace = current_schema()::regnamespace"
+                        + " AND 'enable_seqscan=off' = ANY (p.proconfig) ORDER BY p.proname")) {
+            Map<String, String> settings = new TreeMap<>();
+            while (r.next()) {
+                settings.put(r.getString(1), r.getString(2));
+            }
+            assertThat(settings).as("functions with enable_seqscan=off").hasSizeGreaterThan(10);
+            assertThat(settings)
+                    .allSatisfy((function, config) ->
+                            assertThat(config).as(function).contains("jit=off"));
+        }
+    }
 
     @Test
     void appends_read_no_table_sequentially_with_plans_cached_while_the_store_was_empty() throws SQLException {
