@@ -25,8 +25,10 @@ import org.jspecify.annotations.Nullable;
  * @param maxAttempts deliveries of one event before its partition is parked; default 10
  * @param initialBackoff delay before the second attempt, doubled for each further one; default 100 ms
  * @param maxBackoff the longest delay between attempts; default 1 min
- * @param startAt where a new view starts: events created at or after it; {@code null} (the default) means now for a
- *     new view and "keep" for a registered one; a different instant for a registered view rebuilds it from there
+ * @param startAt where a new view starts: events created at or after it; {@code null} (the default) means the
+ *     beginning of the log for a new view (every event already stored is processed) and "keep" for a registered one;
+ *     {@code Instant.now()} starts a new view at the end of the log; a different instant for a registered view
+ *     rebuilds it from there
  */
 public record StreamingOptions(
         int workers,

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -368,6 +369,49 @@ class ViewProcessorIT {
             await(Duration.ofSeconds(10), () -> processor.lag() == 0);
         }
         assertThat(seen.getLast().ns()).containsExactly(1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void a_processor_that_registers_a_new_view_processes_the_events_stored_before_it_unless_told_to_start_now()
+            throws Exception {
+        append("history-1", 1, 3);
+        List<Applied> fromTheBeginning = new CopyOnWriteArrayList<>();
+        MaterializedView<Applied, Numbered> all =
+                MaterializedView.of(APPLIED, InMemoryViewStateRepository.<Numbered, Applied>of(Numbered::stream));
+        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
+                db,
+                "history-all",
+                TYPES,
+                event -> {
+                    // the log holds the other tests' streams too: this one is the test's
+                    if (event.stream().equals("history-1")) {
+                        fromTheBeginning.add(all.handle(event));
+                    }
+                },
+                StreamingOptions.defaults(),
+                ProcessorListener.none())) {
+            await(Duration.ofSeconds(10), () -> fromTheBeginning.size() == 3);
+        }
+        assertThat(fromTheBeginning.getLast().ns()).containsExactly(1, 2, 3);
+
+        List<Applied> fromNow = new CopyOnWriteArrayList<>();
+        MaterializedView<Applied, Numbered> recent =
+                MaterializedView.of(APPLIED, InMemoryViewStateRepository.<Numbered, Applied>of(Numbered::stream));
+        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
+                db,
+                "history-new",
+                TYPES,
+                event -> {
+                    if (event.stream().equals("history-1")) {
+                        fromNow.add(recent.handle(event));
+                    }
+                },
+                StreamingOptions.defaults().withStartAt(Instant.now()),
+                ProcessorListener.none())) {
+            append("history-1", 4, 5);
+            await(Duration.ofSeconds(10), () -> fromNow.size() == 2 && processor.lag() == 0);
+        }
+        assertThat(fromNow.getLast().ns()).containsExactly(4, 5);
     }
 
     @Test

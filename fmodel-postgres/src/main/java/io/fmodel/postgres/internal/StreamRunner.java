@@ -166,7 +166,8 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
     }
 
     /**
-     * Registers a missing view with the options' settings; leaves a registered view's settings (lock timeout, pooling
+     * Registers a missing view with the options' settings, from the beginning of the log unless the options name a
+     * start; leaves a registered view's settings (lock timeout, pooling
      * delay, {@code edge_function_url}) as they are, and only moves it when the options name an explicit start that
      * differs from the view's (what {@code register_view} does with a different {@code start_at}). The view is read,
      * not locked (the application role may only read the table): a view registered by someone else between the read
@@ -184,11 +185,13 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
                 .where(views.VIEW.eq(view))
                 .fetchOne();
         if (registered == null) {
+            // a new view processes the whole log unless the options name a start (register_view's own default, now,
+            // stays the seed's for SQL users)
             ViewConsumer.run(
                     connection,
                     Routines.registerView(
                             view,
-                            start,
+                            start == null ? StreamingOptions.FROM_THE_BEGINNING.atOffset(ZoneOffset.UTC) : start,
                             options.leaseTimeout().toSeconds(),
                             Math.max(1, options.pollInterval().toSeconds()),
                             null));
