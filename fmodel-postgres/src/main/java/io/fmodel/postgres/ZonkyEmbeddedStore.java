@@ -3,6 +3,7 @@ package io.fmodel.postgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import javax.sql.DataSource;
 
 /** {@link EmbeddedStore} on zonky's embedded PostgreSQL; loaded only when used, zonky being optional. */
@@ -20,7 +21,10 @@ final class ZonkyEmbeddedStore implements EmbeddedStore {
             postgres = EmbeddedPostgres.builder().start();
         } catch (IOException | RuntimeException e) {
             throw new EventStoreAccessException(
-                    "embedded", "cannot start embedded PostgreSQL: " + e.getMessage() + rootHint(), null, e);
+                    "embedded",
+                    "cannot start embedded PostgreSQL: " + e.getMessage() + rootHint() + binariesHint(e),
+                    null,
+                    e);
         }
         try {
             SchemaInstaller.install(postgres.getPostgresDatabase());
@@ -37,6 +41,12 @@ final class ZonkyEmbeddedStore implements EmbeddedStore {
                 ? " (PostgreSQL refuses to run as root: as root, embedded PostgreSQL needs `unshare` (util-linux)"
                         + " with user namespaces enabled, or run as another user)"
                 : "";
+    }
+
+    /** zonky finds no binaries for this platform when their artifact is missing: name it. */
+    private static String binariesHint(Exception e) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        return message.contains("binar") ? " (add " + EmbeddedStore.DEPENDENCIES + ")" : "";
     }
 
     @Override
