@@ -48,7 +48,10 @@ public abstract sealed class EventStoreException extends RuntimeException
         this.sqlState = sqlState;
     }
 
-    /** {@return the stream concerned, as {@code decider/deciderId}, or the decider alone when no stream is} */
+    /**
+     * {@return the stream concerned, as {@code decider/deciderId}, or the decider alone when no stream is; for a
+     * processor's calls about its view, {@code view NAME}}
+     */
     public String stream() {
         return stream;
     }

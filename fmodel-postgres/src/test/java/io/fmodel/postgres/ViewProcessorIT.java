@@ -3,6 +3,7 @@ package io.fmodel.postgres;
 import static io.fmodel.postgres.Await.await;
 import static io.fmodel.postgres.Await.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.core.Decider;
@@ -412,6 +413,20 @@ class ViewProcessorIT {
             await(Duration.ofSeconds(10), () -> fromNow.size() == 2 && processor.lag() == 0);
         }
         assertThat(fromNow.getLast().ns()).containsExactly(4, 5);
+    }
+
+    @Test
+    void a_failed_call_about_the_view_is_a_typed_store_exception_naming_the_view() throws Exception {
+        registerView("typed");
+        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
+                db, "typed", TYPES, event -> {}, StreamingOptions.defaults(), ProcessorListener.none())) {
+            assertThatThrownBy(() -> processor.release(new Partition("numbered", "nobody")))
+                    .isInstanceOf(EventStoreAccessException.class)
+                    .hasMessageContaining("cannot release")
+                    .hasMessageContaining("view typed")
+                    .extracting(e -> ((EventStoreAccessException) e).sqlState())
+                    .isEqualTo("VS004");
+        }
     }
 
     @Test

@@ -125,7 +125,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
             }
             url = registered.value1();
         } catch (SQLException | DataAccessException e) {
-            throw new IllegalStateException("cannot read the URL of view " + view + ": " + e.getMessage(), e);
+            throw SqlErrors.forView(e, view, "read the edge_function_url");
         }
         if (url == null || url.isBlank()) {
             throw new IllegalStateException("view " + view + " has no edge_function_url: register it with one");
@@ -386,7 +386,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         try (Connection connection = dataSource.getConnection()) {
             consumer.reset(connection);
         } catch (SQLException | DataAccessException e) {
-            throw new IllegalStateException("cannot reset view " + view + ": " + e.getMessage(), e);
+            throw SqlErrors.forView(e, view, "reset the positions");
         }
         consumer.wake();
     }

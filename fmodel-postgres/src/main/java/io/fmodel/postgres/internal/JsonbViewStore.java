@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.fmodel.postgres.EventStoreAccessException;
 import io.fmodel.postgres.TransactionalViewStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -103,7 +104,11 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
         try {
             return Optional.of(reader.readValue(state));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot read the state of " + id + " in " + tableName, e);
+            throw new EventStoreAccessException(
+                    "view " + tableName + "/" + id,
+                    "cannot read the state of " + id + " in " + tableName + ": " + e.getOriginalMessage(),
+                    null,
+                    e);
         }
     }
 
@@ -123,7 +128,11 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
         try {
             json = writer.writeValueAsString(state);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the state of " + id + " in " + tableName, e);
+            throw new EventStoreAccessException(
+                    "view " + tableName + "/" + id,
+                    "cannot write the state of " + id + " in " + tableName + ": " + e.getOriginalMessage(),
+                    null,
+                    e);
         }
         try (PreparedStatement statement = transaction.prepareStatement(saveSql)) {
             statement.setString(1, id);

@@ -124,6 +124,35 @@ public final class SqlErrors {
     }
 
     /**
+     * {@return the exception a failed call of a processor about its view stands for, never an untyped wrapper}: the
+     * store unavailable for a connection failure (nothing written: these calls are reads, or writes that are safe to
+     * repeat), else {@link EventStoreAccessException} with the SQLSTATE; {@code stream()} is {@code view NAME}
+     *
+     * @param failure what the driver (or jOOQ) threw
+     * @param view the view concerned
+     * @param doing what was being done, for the message: {@code "read the lag"}, {@code "register"}...
+     */
+    public static RuntimeException forView(Throwable failure, String view, String doing) {
+        String context = "view " + view;
+        String what = "cannot " + doing + " of view " + view + ": ";
+        SQLException sql = sqlException(failure);
+        if (sql == null) {
+            return new EventStoreAccessException(context, what + failure.getMessage(), null, failure);
+        }
+        String state = String.valueOf(sql.getSQLState());
+        if (isInfrastructureFailure(sql)) {
+            boolean mixup = isPoolerMixup(sql);
+            return new StoreUnavailableException(
+                    context,
+                    false,
+                    what + "the event store is unavailable (SQLSTATE " + state + "): " + sql.getMessage()
+                            + (mixup ? "; " + POOLER_HINT : ""),
+                    failure);
+        }
+        return new EventStoreAccessException(context, what + serverMessage(sql), sql.getSQLState(), failure);
+    }
+
+    /**
      * {@return whether {@code failure} is the connection's or the server's, not the statement's: a broken or refused
      * connection (class 08, a driver's connection exception), a server shutting down or starting (57P01-57P03), too
      * many connections (53300), or a prepared statement a pooler lost or doubled on a shared server connection

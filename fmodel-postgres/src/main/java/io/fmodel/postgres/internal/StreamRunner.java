@@ -158,7 +158,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
             installer.install(connection);
             registerIfMissing(connection, view, options);
         } catch (SQLException | DataAccessException e) {
-            throw new IllegalStateException("cannot register view " + view + ": " + e.getMessage(), e);
+            throw SqlErrors.forView(e, view, "register the processor");
         }
         StreamRunner<E> runner = new StreamRunner<>(dataSource, view, decoder, options, listener, handler, clearer);
         runner.startThreads();
@@ -416,7 +416,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
                 throw e;
             }
         } catch (SQLException | DataAccessException e) {
-            throw new IllegalStateException("cannot rebuild view " + view + ": " + e.getMessage(), e);
+            throw SqlErrors.forView(e, view, "rebuild the states");
         }
         consumer.wake();
     }

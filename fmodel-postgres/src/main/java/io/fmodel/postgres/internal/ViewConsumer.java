@@ -409,7 +409,7 @@ final class ViewConsumer {
             Long lag = Routines.viewLag(dsl(connection).configuration(), view);
             return lag == null ? 0 : lag;
         } catch (SQLException | DataAccessException e) {
-            throw new IllegalStateException("cannot read the lag of view " + view + ": " + e.getMessage(), e);
+            throw SqlErrors.forView(e, view, "read the lag");
         }
     }
 
@@ -433,7 +433,7 @@ final class ViewConsumer {
                             r.value5(),
                             r.value6())));
         } catch (SQLException | DataAccessException e) {
-            throw new IllegalStateException("cannot list the parked partitions of " + view + ": " + e.getMessage(), e);
+            throw SqlErrors.forView(e, view, "list the parked partitions");
         }
     }
 
@@ -442,7 +442,7 @@ final class ViewConsumer {
         try (Connection connection = dataSource.getConnection()) {
             run(connection, Routines.releasePartition(view, partition.deciderId(), partition.decider()));
         } catch (SQLException | DataAccessException e) {
-            throw new IllegalStateException("cannot release " + partition + " of " + view + ": " + e.getMessage(), e);
+            throw SqlErrors.forView(e, view, "release " + partition);
         }
         wake();
     }
