@@ -2,9 +2,11 @@ package io.fmodel.postgres;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.core.application.EventRepository;
+import io.fmodel.core.application.StoredEvent;
 import io.fmodel.postgres.internal.JooqEventRepository;
 import io.fmodel.postgres.internal.Json;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -76,6 +78,16 @@ public interface PostgresEventRepository<C, E> extends EventRepository<C, E, UUI
 
     /** {@return the event types this repository stores} */
     EventTypes<E> eventTypes();
+
+    /**
+     * {@return the events of the stream {@code streamId} of this repository's decider, in order, with their ids and
+     * command ids; empty for a stream without events}: what {@link #fetch} reads for a command addressing that stream,
+     * without making up a command (one call of {@code get_events})
+     *
+     * @throws MissingValueException if {@code streamId} is null
+     * @throws InvalidValueException if it is empty or longer than the store allows, before any I/O
+     */
+    List<StoredEvent<E, UUID>> read(String streamId);
 
     /**
      * {@return this repository closing a stream with the events {@code closes} accepts: such an event is stored as

@@ -61,6 +61,25 @@ class PostgresEventRepositoryIT {
     }
 
     @Test
+    void a_stream_is_read_by_its_id_without_a_command() {
+        var command = new Increment("by-id", 1);
+        var first = repository.append(command, UUID.randomUUID(), List.of(new Incremented("by-id", 1)), null);
+        repository.append(
+                command,
+                UUID.randomUUID(),
+                List.of(new Incremented("by-id", 2)),
+                first.getLast().version());
+
+        assertThat(repository.read("by-id")).isEqualTo(repository.fetch(command));
+        assertThat(repository.read("by-id"))
+                .extracting(StoredEvent::event)
+                .containsExactly(new Incremented("by-id", 1), new Incremented("by-id", 2));
+        assertThat(repository.read("no-such-stream")).isEmpty();
+        assertThatThrownBy(() -> repository.read("")).isInstanceOf(InvalidValueException.class);
+        assertThatThrownBy(() -> repository.read(null)).isInstanceOf(MissingValueException.class);
+    }
+
+    @Test
     void decisions_of_any_size_are_appended_in_order_and_replayed_whole() {
         // up to 8 events one bind value per element, above that array parameters: both paths, both edges
         var command = new Increment("sizes", 1);

@@ -280,7 +280,15 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
 
     @Override
     public List<StoredEvent<E, UUID>> fetch(C command) {
-        String id = streamIdOf(command);
+        return read(streamIdOf(command));
+    }
+
+    @Override
+    public List<StoredEvent<E, UUID>> read(String streamId) {
+        if (streamId == null) {
+            throw new MissingValueException(eventTypes.decider(), "the stream id is null", null, null);
+        }
+        String id = Identifiers.requireStreamId(eventTypes.decider(), streamId);
         List<StoredEvent<E, UUID>> events = new ArrayList<>();
         StatementTimer.@Nullable Armed timer = null;
         try (Connection connection = dataSource.getConnection();
