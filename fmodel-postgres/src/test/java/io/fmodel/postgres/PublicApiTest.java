@@ -40,6 +40,8 @@ class PublicApiTest {
             ViewProcessor.class,
             SagaProcessor.class,
             TransactionalViewStore.class,
+            ViewStates.class,
+            ViewStates.State.class,
             CommandSender.class,
             StreamingOptions.class,
             ProcessorListener.class,

@@ -430,6 +430,42 @@ class ViewProcessorIT {
     }
 
     @Test
+    void the_states_of_a_jsonb_view_are_read_by_id_and_in_pages_without_sql() throws Exception {
+        registerView("queried");
+        for (int i = 0; i < 5; i++) {
+            append("queried-" + i, 1, i + 1);
+        }
+        ViewStates<Applied> states = ViewStates.jsonb(db, "queried_states", Applied.class, new ObjectMapper());
+        assertThatThrownBy(() -> states.find("queried-0"))
+                .isInstanceOf(EventStoreAccessException.class)
+                .hasMessageContaining("does not exist");
+
+        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
+                db,
+                "queried",
+                TYPES,
+                APPLIED,
+                TransactionalViewStore.jsonb("queried_states", Numbered::stream, Applied.class, new ObjectMapper()),
+                StreamingOptions.defaults())) {
+            await(Duration.ofSeconds(10), () -> processor.lag() == 0);
+        }
+
+        assertThat(states.find("queried-3")).contains(new Applied(List.of(1, 2, 3, 4)));
+        assertThat(states.find("nobody")).isEmpty();
+        assertThat(states.count()).isEqualTo(5);
+        List<ViewStates.State<Applied>> first = states.page(null, 2);
+        assertThat(first).extracting(ViewStates.State::id).containsExactly("queried-0", "queried-1");
+        List<ViewStates.State<Applied>> rest = states.page(first.getLast().id(), 10);
+        assertThat(rest).extracting(ViewStates.State::id).containsExactly("queried-2", "queried-3", "queried-4");
+        assertThat(rest.getLast().state().ns()).containsExactly(1, 2, 3, 4, 5);
+        assertThat(rest.getLast().updatedAt()).isNotNull();
+        assertThat(states.page("queried-4", 10)).isEmpty();
+        assertThatThrownBy(() -> states.page(null, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ViewStates.jsonb(db, "Not A Table", Applied.class, new ObjectMapper()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void a_worker_whose_lease_was_taken_over_rolls_back_and_nothing_is_applied_twice() throws Exception {
         registerView("takeover");
         append("takeover-1", 1, 5);

@@ -36,9 +36,9 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Settings SETTINGS = new Settings().withExecuteLogging(false);
-    private static final Field<String> ID = DSL.field(DSL.name("id"), SQLDataType.CLOB);
-    private static final Field<JSONB> STATE = DSL.field(DSL.name("state"), SQLDataType.JSONB);
-    private static final Field<OffsetDateTime> UPDATED_AT =
+    static final Field<String> ID = DSL.field(DSL.name("id"), SQLDataType.CLOB);
+    static final Field<JSONB> STATE = DSL.field(DSL.name("state"), SQLDataType.JSONB);
+    static final Field<OffsetDateTime> UPDATED_AT =
             DSL.field(DSL.name("updated_at"), SQLDataType.TIMESTAMPWITHTIMEZONE);
 
     private final String tableName;
@@ -51,12 +51,7 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
 
     public JsonbViewStore(
             String table, Function<? super E, String> idOf, Class<S> stateType, ObjectMapper objectMapper) {
-        // still an unquoted identifier: the same table as before, whether users write it quoted or not
-        if (!IDENTIFIER.matcher(table).matches()) {
-            throw new IllegalArgumentException(
-                    "table must be a lower-case SQL identifier (letters, digits, underscores), got " + table);
-        }
-        this.tableName = table;
+        this.tableName = requireTable(table);
         this.table = DSL.table(DSL.name(table));
         this.idOf = idOf;
         this.reader = objectMapper.readerFor(stateType);
@@ -69,6 +64,15 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
                 .doUpdate()
                 .set(STATE, DSL.excluded(STATE))
                 .set(UPDATED_AT, DSL.currentOffsetDateTime()));
+    }
+
+    /** {@return {@code table}, checked: still an unquoted identifier, the same table whether users quote it or not} */
+    static String requireTable(String table) {
+        if (table == null || !IDENTIFIER.matcher(table).matches()) {
+            throw new IllegalArgumentException(
+                    "table must be a lower-case SQL identifier (letters, digits, underscores), got " + table);
+        }
+        return table;
     }
 
     @Override
