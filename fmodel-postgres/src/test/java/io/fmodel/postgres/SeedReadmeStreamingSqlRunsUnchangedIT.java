@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fstore-sql README (seed 000), sections 1 to 6a, verbatim: the streaming half of the SQL API keeps its contract. */
-class Readme000StreamingExamplesIT {
+class SeedReadmeStreamingSqlRunsUnchangedIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The event-sourcing examples of the older fstore-sql README (seed 001), verbatim: two-argument
  * {@code register_decider_event}, seven-argument {@code append_event}, one-argument {@code get_events}.
  */
-class Readme001ExamplesIT {
+class OlderSeedReadmeSqlRunsUnchangedIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();

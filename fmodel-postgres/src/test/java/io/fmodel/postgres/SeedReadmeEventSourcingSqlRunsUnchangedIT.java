@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The event-sourcing examples of the fstore-sql README (seed 000), verbatim: our SQL API keeps that contract. */
-class Readme000ExamplesIT {
+class SeedReadmeEventSourcingSqlRunsUnchangedIT {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
