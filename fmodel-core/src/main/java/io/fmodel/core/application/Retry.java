@@ -19,12 +19,7 @@ final class Retry {
             try {
                 return attempt.get();
             } catch (ConcurrencyConflictException conflict) {
-                conflicted++;
-                if (conflicted >= conflicts.maxAttempts()) {
-                    throw new RetriesExhaustedException(command, conflicted, conflict);
-                }
-                int attempts = conflicted;
-                pause(conflicts, conflicted, () -> new RetriesExhaustedException(command, attempts, conflict));
+                afterConflict(conflicts, command, ++conflicted, conflict);
             }
         }
     }
@@ -37,12 +32,7 @@ final class Retry {
             try {
                 return attempt.get();
             } catch (ConcurrencyConflictException conflict) {
-                conflicted++;
-                if (conflicted >= conflicts.maxAttempts()) {
-                    throw new RetriesExhaustedException(command, conflicted, conflict);
-                }
-                int attempts = conflicted;
-                pause(conflicts, conflicted, () -> new RetriesExhaustedException(command, attempts, conflict));
+                afterConflict(conflicts, command, ++conflicted, conflict);
             } catch (StoreUnavailableException outage) {
                 unavailable++;
                 unknown |= outage.outcomeUnknown();
@@ -54,6 +44,15 @@ final class Retry {
                 pause(recovery, unavailable, () -> given(command, commandId, attempts, outcomeUnknown, outage));
             }
         }
+    }
+
+    /** Gives up after the policy's last attempt, else waits its backoff before the next one. */
+    private static void afterConflict(
+            RetryPolicy conflicts, Object command, int conflicted, ConcurrencyConflictException conflict) {
+        if (conflicted >= conflicts.maxAttempts()) {
+            throw new RetriesExhaustedException(command, conflicted, conflict);
+        }
+        pause(conflicts, conflicted, () -> new RetriesExhaustedException(command, conflicted, conflict));
     }
 
     /** The store stayed unavailable: the outcome is unknown if an append may have committed, else nothing was written. */

@@ -1,6 +1,5 @@
 package io.fmodel.postgres.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.fmodel.postgres.EventStoreAccessException;
@@ -100,25 +99,16 @@ public final class JsonbViewStates<S> implements ViewStates<S> {
             try (ResultSet r = statement.executeQuery()) {
                 while (r.next()) {
                     String rowId = r.getString(1);
-                    states.add(new State<>(rowId, decode(rowId, r.getString(2)), r.getObject(3, OffsetDateTime.class)));
+                    states.add(new State<>(
+                            rowId,
+                            JsonbViewStore.readState(reader, tableName, rowId, r.getString(2)),
+                            r.getObject(3, OffsetDateTime.class)));
                 }
             }
         } catch (SQLException e) {
             throw failure(e);
         }
         return Collections.unmodifiableList(states);
-    }
-
-    private S decode(String id, String json) {
-        try {
-            return reader.readValue(json);
-        } catch (JsonProcessingException e) {
-            throw new EventStoreAccessException(
-                    "view " + tableName + "/" + id,
-                    "cannot read the state of " + id + " in " + tableName + ": " + e.getOriginalMessage(),
-                    null,
-                    e);
-        }
     }
 
     private RuntimeException failure(SQLException e) {

@@ -105,12 +105,17 @@ public final class JsonbViewStore<S, E> implements TransactionalViewStore<S, E> 
                 state = row.getString(1);
             }
         }
+        return Optional.of(readState(reader, tableName, id, state));
+    }
+
+    /** {@return the state {@code json} of entity {@code id} in {@code table}}: a document that does not decode is typed */
+    static <S> S readState(ObjectReader reader, String table, String id, String json) {
         try {
-            return Optional.of(reader.readValue(state));
+            return reader.readValue(json);
         } catch (JsonProcessingException e) {
             throw new EventStoreAccessException(
-                    "view " + tableName + "/" + id,
-                    "cannot read the state of " + id + " in " + tableName + ": " + e.getOriginalMessage(),
+                    "view " + table + "/" + id,
+                    "cannot read the state of " + id + " in " + table + ": " + e.getOriginalMessage(),
                     null,
                     e);
         }
