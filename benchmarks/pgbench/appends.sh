@@ -57,38 +57,30 @@ CREATE TABLE physical_limit (event_id UUID PRIMARY KEY, data JSONB NOT NULL, n B
 SQL
 }
 
-setup fmodel_bench_ours "$sql_dir"/0*.sql
-# 100,000 events in 10,000 streams by default, through the API, ten per stream
-psql_db fmodel_bench_ours >/dev/null <<SQL
+# $prefill events (100,000 by default) in a tenth as many streams, through the API, ten per stream; the stream id of
+# the i-th event is the SQL expression $2
+prefill() { # db stream-id-expression
+  psql_db "$1" >/dev/null <<SQL
 DO \$\$
 DECLARE prev UUID[] := array_fill(NULL::uuid, ARRAY[$prefill / 10]); id UUID;
 BEGIN
   FOR i IN 0 .. $prefill - 1 LOOP
     id := gen_random_uuid();
-    PERFORM append_event('e', id, 'd', 'prefill-' || (i % ($prefill / 10)), '$payload', gen_random_uuid(),
-                         prev[i % ($prefill / 10) + 1], 1);
+    PERFORM append_event('e', id, 'd', $2, '$payload', gen_random_uuid(), prev[i % ($prefill / 10) + 1], 1);
     prev[i % ($prefill / 10) + 1] := id;
   END LOOP;
 END \$\$;
 VACUUM ANALYZE;
 SQL
+}
+
+setup fmodel_bench_ours "$sql_dir"/0*.sql
+prefill fmodel_bench_ours "'prefill-' || (i % ($prefill / 10))"
 
 if [ -n "$seed_schema" ]; then
   sed -n '/^-- ####/,$p' "$seed_schema" > "$work/seed.sql"
   setup fmodel_bench_seed "$work/seed.sql"
-  psql_db fmodel_bench_seed >/dev/null <<SQL
-DO \$\$
-DECLARE prev UUID[] := array_fill(NULL::uuid, ARRAY[$prefill / 10]); id UUID;
-BEGIN
-  FOR i IN 0 .. $prefill - 1 LOOP
-    id := gen_random_uuid();
-    PERFORM append_event('e', id, 'd', md5('prefill-' || (i % ($prefill / 10)))::uuid, '$payload', gen_random_uuid(),
-                         prev[i % ($prefill / 10) + 1], 1);
-    prev[i % ($prefill / 10) + 1] := id;
-  END LOOP;
-END \$\$;
-VACUUM ANALYZE;
-SQL
+  prefill fmodel_bench_seed "md5('prefill-' || (i % ($prefill / 10)))::uuid"
 fi
 
 # ----------------------------------------------------------------------------------------------- the pgbench scripts
