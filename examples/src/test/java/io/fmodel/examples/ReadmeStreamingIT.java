@@ -1,11 +1,13 @@
 package io.fmodel.examples;
 
+import static io.fmodel.examples.ReadmeQuickStartTest.COUNTER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.core.Saga;
 import io.fmodel.core.View;
 import io.fmodel.core.application.EventSourcingAggregate;
+import io.fmodel.core.application.StoredEvent;
 import io.fmodel.examples.ReadmeQuickStartTest.Add;
 import io.fmodel.examples.ReadmeQuickStartTest.AddRejected;
 import io.fmodel.examples.ReadmeQuickStartTest.Added;
@@ -22,11 +24,29 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** The README's wiring and streaming snippets, compiled and run on an embedded PostgreSQL. */
 class ReadmeStreamingIT {
+
+    @Test
+    void the_readme_wiring_snippet_runs_on_the_embedded_store() {
+        List<StoredEvent<CounterEvent, UUID>> stored;
+        // spotless:off
+        // README: wiring
+        try (EmbeddedStore store = EmbeddedStore.start()) {         // or any DataSource: HikariCP on your own server
+            var repository = PostgresEventRepository.of(
+                    store.dataSource(), EventTypes.of("counter", CounterEvent.class), CounterCommand::counterId);
+            var counters = EventSourcingAggregate.of(COUNTER, repository);   // retries conflicts, with backoff and jitter
+            counters.handle(new Add("c-1", 5));                              // [Added[counterId=c-1, amount=5]]
+        // README: end
+            stored = repository.read("c-1");
+        // spotless:on
+        }
+        assertThat(stored).extracting(StoredEvent::event).containsExactly(new Added("c-1", 5));
+    }
 
     @Test
     void the_readme_view_and_saga_snippet_updates_the_view_and_runs_the_saga_once() throws Exception {

@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Polling for the processor ITs: wait until a condition holds, or fail the test. */
-final class Await {
+public final class Await {
 
     private Await() {}
 
     /** Polls {@code condition} every 10 ms; throws an {@link AssertionError} once {@code timeout} has passed. */
-    static void await(Duration timeout, BooleanSupplier condition) {
+    public static void await(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -20,7 +20,7 @@ final class Await {
     }
 
     /** {@link Thread#sleep(long)} that restores the interrupt flag and rethrows unchecked. */
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import static io.fmodel.postgres.invariants.StoreSql.append;
 import static io.fmodel.postgres.invariants.StoreSql.consumeOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fmodel.postgres.Await;
 import io.fmodel.postgres.TestDatabase;
 import io.fmodel.postgres.invariants.StoreSql.Delivered;
 import java.sql.Connection;
@@ -121,7 +122,7 @@ class CursorInterleavingsIT {
         committed.add(h);
         for (int i = 0; i < 4; i++) {
             delivered.addAll(consumeOnce(consumer, view));
-            Session.sleep(30);
+            Await.sleep(30);
         }
         ta.commit();
         committed.add(a);
@@ -153,7 +154,7 @@ class CursorInterleavingsIT {
         m.commit();
         for (int i = 0; i < 4; i++) {
             delivered.addAll(consumeOnce(consumer, view));
-            Session.sleep(30);
+            Await.sleep(30);
         }
         d.commit();
         committed.add(late);
@@ -197,7 +198,7 @@ class CursorInterleavingsIT {
             committed.add(x.call(c -> append(c, "di-X")));
             for (int i = 0; i < 4; i++) {
                 delivered.addAll(consumeOnce(consumer, view));
-                Session.sleep(30);
+                Await.sleep(30);
             }
             gate.query("SELECT pg_advisory_unlock(4242)");
             committed.add(((Number) Session.join(insert).getFirst().get("offset")).longValue());

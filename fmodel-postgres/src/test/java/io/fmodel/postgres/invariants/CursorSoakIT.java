@@ -2,6 +2,7 @@ package io.fmodel.postgres.invariants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fmodel.postgres.Await;
 import io.fmodel.postgres.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -289,7 +290,7 @@ class CursorSoakIT {
 
     private static void pause(ThreadLocalRandom random) {
         if (random.nextInt(4) == 0) {
-            Session.sleep(random.nextInt(10));
+            Await.sleep(random.nextInt(10));
         }
     }
 
@@ -308,14 +309,14 @@ class CursorSoakIT {
             Set<Long> a = deliveries.getOrDefault(VIEW_A, Map.of()).keySet();
             Set<Long> b = deliveries.getOrDefault(VIEW_B, Map.of()).keySet();
             if (a.containsAll(committed) && b.containsAll(committed)) {
-                Session.sleep(500); // anything delivered twice comes now
+                Await.sleep(500); // anything delivered twice comes now
                 return elapsedMillis(start);
             }
             if (a.size() + b.size() > delivered) {
                 delivered = a.size() + b.size();
                 progressAt = System.nanoTime();
             }
-            Session.sleep(200);
+            Await.sleep(200);
         }
         return elapsedMillis(start);
     }

@@ -1,5 +1,6 @@
 package io.fmodel.postgres.invariants;
 
+import io.fmodel.postgres.Await;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -134,7 +135,7 @@ final class Session implements AutoCloseable {
             if (!state.isEmpty() && "Lock".equals(state.getFirst().get("wait_event_type"))) {
                 return true;
             }
-            sleep(5);
+            Await.sleep(5);
         }
         throw new AssertionError("session " + name + " neither finished nor waited for a lock within " + STEP_TIMEOUT);
     }
@@ -175,15 +176,6 @@ final class Session implements AutoCloseable {
                 }
             }
             return rows;
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.fmodel.postgres.invariants;
 
+import io.fmodel.postgres.Await;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -85,7 +86,7 @@ final class StoreSql {
                 return all;
             }
             if (batch.isEmpty()) {
-                Session.sleep(20);
+                Await.sleep(20);
             }
         }
         return all;

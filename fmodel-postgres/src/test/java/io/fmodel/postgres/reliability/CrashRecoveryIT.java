@@ -4,8 +4,8 @@ import static io.fmodel.postgres.reliability.TopologyReport.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.fmodel.postgres.Await;
 import io.fmodel.postgres.SchemaInstaller;
-import io.fmodel.postgres.reliability.SmallApp.Sleep;
 import io.fmodel.postgres.topology.LocalServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,16 +44,16 @@ class CrashRecoveryIT {
             SmallApp app = new SmallApp(commands, processors);
             try {
                 app.startCommands();
-                Sleep.millis(LOAD.toMillis());
+                Await.sleep(LOAD.toMillis());
                 long beforeKill = app.viewProcessed();
 
                 server.killHard();
                 long killed = System.nanoTime();
-                Sleep.millis(1_000);
+                Await.sleep(1_000);
                 server.restart();
                 long restarted = System.nanoTime();
 
-                Sleep.millis(LOAD.toMillis());
+                Await.sleep(LOAD.toMillis());
                 app.stopCommands();
                 Duration catchUp = app.awaitViewCaughtUp(() -> server.connect("postgres"), CATCH_UP);
                 int settled = app.settleOutcomeUnknown();
@@ -112,7 +112,7 @@ class CrashRecoveryIT {
                 int terminated = 0;
                 long deadline = System.nanoTime() + LOAD.toNanos();
                 while (System.nanoTime() < deadline) {
-                    Sleep.millis(300);
+                    Await.sleep(300);
                     terminated += terminate(server, "fmodel:" + SmallApp.VIEW, "app-processors");
                 }
                 app.stopCommands();

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.fmodel.core.application.EventSourcingAggregate;
+import io.fmodel.postgres.Await;
 import io.fmodel.postgres.PostgresEventRepository;
 import io.fmodel.postgres.SchemaInstaller;
-import io.fmodel.postgres.reliability.SmallApp.Sleep;
 import io.fmodel.postgres.reliability.Tally.Add;
 import io.fmodel.postgres.reliability.Tally.TallyCommand;
 import io.fmodel.postgres.reliability.Tally.TallyEvent;
@@ -52,14 +52,14 @@ class FailoverIT {
                 SmallApp app = new SmallApp(commands, processors);
                 try {
                     app.startCommands();
-                    Sleep.millis(LOAD.toMillis());
+                    Await.sleep(LOAD.toMillis());
 
                     long killed = System.nanoTime();
                     pair.killPrimaryHard();
                     pair.promoteStandby();
                     long promoted = System.nanoTime();
 
-                    Sleep.millis(LOAD.toMillis());
+                    Await.sleep(LOAD.toMillis());
                     app.stopCommands();
                     Duration catchUp =
                             app.awaitViewCaughtUp(() -> pair.standby().connect("postgres"), CATCH_UP);

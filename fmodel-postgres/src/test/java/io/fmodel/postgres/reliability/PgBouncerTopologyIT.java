@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.fmodel.core.application.StoreUnavailableException;
+import io.fmodel.postgres.Await;
 import io.fmodel.postgres.SchemaInstaller;
-import io.fmodel.postgres.reliability.SmallApp.Sleep;
 import io.fmodel.postgres.reliability.Tally.Add;
 import io.fmodel.postgres.topology.LocalServer;
 import io.fmodel.postgres.topology.PgBouncer;
@@ -108,9 +108,9 @@ class PgBouncerTopologyIT {
                 StoreAudit.Verification audit;
                 try {
                     app.startCommands();
-                    Sleep.millis(LOAD.toMillis());
+                    Await.sleep(LOAD.toMillis());
                     app.stopCommands();
-                    Sleep.millis(1_000); // let the view fail some more
+                    Await.sleep(1_000); // let the view fail some more
                     try (Connection connection = server.connect("postgres")) {
                         parked = parked(connection);
                         audit = StoreAudit.verify(connection, app.acknowledged, SmallApp.VIEW);
@@ -184,7 +184,7 @@ class PgBouncerTopologyIT {
             SmallApp app = new SmallApp(commands, processors);
             try {
                 app.startCommands();
-                Sleep.millis(LOAD.toMillis());
+                Await.sleep(LOAD.toMillis());
                 app.stopCommands();
                 Duration catchUp = app.awaitViewCaughtUp(() -> server.connect("postgres"), CATCH_UP);
                 List<Duration> latencies = latencies(server, app);
@@ -213,7 +213,7 @@ class PgBouncerTopologyIT {
                         connection.prepareStatement("SELECT count(*) FROM " + SmallApp.VIEW + " WHERE id = ?")) {
             for (int i = 0; i < 20; i++) {
                 String stream = "latency-" + i;
-                Sleep.millis(ThreadLocalRandom.current().nextLong(20, 120));
+                Await.sleep(ThreadLocalRandom.current().nextLong(20, 120));
                 long started = System.nanoTime();
                 assertThat(app.handle(new Add(stream, i), UUID.randomUUID()))
                         .as("latency command acknowledged")
@@ -229,7 +229,7 @@ class PgBouncerTopologyIT {
                     if (System.nanoTime() - started > CATCH_UP.toNanos()) {
                         throw new AssertionError("the event of " + stream + " never reached the view");
                     }
-                    Sleep.millis(1);
+                    Await.sleep(1);
                 }
                 latencies.add(Duration.ofNanos(System.nanoTime() - started));
             }

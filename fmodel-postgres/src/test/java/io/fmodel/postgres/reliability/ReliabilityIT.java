@@ -3,7 +3,6 @@ package io.fmodel.postgres.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fmodel.core.application.CommandOutcomeUnknownException;
 import io.fmodel.core.application.EventSourcingAggregate;
@@ -37,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -515,17 +515,7 @@ class ReliabilityIT {
     }
 
     static HikariDataSource pool(String name, int size) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.url());
-        config.setUsername("postgres");
-        config.setPassword("postgres");
-        config.setMaximumPoolSize(size);
-        config.setConnectionTimeout(2_000);
-        config.setValidationTimeout(1_000);
-        config.setInitializationFailTimeout(-1);
-        config.setPoolName(name);
-        config.addDataSourceProperty("ApplicationName", name);
-        return new HikariDataSource(config);
+        return SmallApp.pool(server.url(), "postgres", name, size, new Properties());
     }
 
     static boolean await(Duration timeout, BooleanSupplier condition) {

@@ -7,6 +7,7 @@ import io.fmodel.core.application.CommandOutcomeUnknownException;
 import io.fmodel.core.application.EventSourcingAggregate;
 import io.fmodel.core.application.RetriesExhaustedException;
 import io.fmodel.core.application.StoreUnavailableException;
+import io.fmodel.postgres.Await;
 import io.fmodel.postgres.EventStoreException;
 import io.fmodel.postgres.PostgresEventRepository;
 import io.fmodel.postgres.StreamingOptions;
@@ -146,7 +147,7 @@ final class SmallApp implements AutoCloseable {
         List<Map.Entry<UUID, Add>> pending = List.copyOf(outcomeUnknown.entrySet());
         for (Map.Entry<UUID, Add> entry : pending) {
             for (int tries = 0; tries < 20 && !handle(entry.getValue(), entry.getKey()); tries++) {
-                Sleep.millis(500);
+                Await.sleep(500);
             }
         }
         return pending.size();
@@ -186,7 +187,7 @@ final class SmallApp implements AutoCloseable {
             } catch (SQLException e) {
                 last = e;
             }
-            Sleep.millis(20);
+            Await.sleep(20);
         }
         throw new AssertionError("the view did not catch up within " + limit + " (lag " + lag + ", last error " + last
                 + ", processed " + view.processedCount() + ")");
@@ -209,10 +210,15 @@ final class SmallApp implements AutoCloseable {
      * attempt against a server that is down fails in seconds and the aggregate's recovery can retry it}
      */
     static HikariDataSource pool(String jdbcUrl, String name, int size, Properties driver) {
+        return pool(jdbcUrl, "", name, size, driver);
+    }
+
+    /** {@return the same as {@link #pool(String, String, int, Properties)}, as user postgres with {@code password}} */
+    static HikariDataSource pool(String jdbcUrl, String password, String name, int size, Properties driver) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername("postgres");
-        config.setPassword("");
+        config.setPassword(password);
         config.setMaximumPoolSize(size);
         config.setConnectionTimeout(2_000);
         config.setValidationTimeout(1_000);
@@ -221,18 +227,5 @@ final class SmallApp implements AutoCloseable {
         config.addDataSourceProperty("ApplicationName", name);
         driver.forEach((key, value) -> config.addDataSourceProperty(key.toString(), value));
         return new HikariDataSource(config);
-    }
-
-    static final class Sleep {
-        private Sleep() {}
-
-        static void millis(long millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

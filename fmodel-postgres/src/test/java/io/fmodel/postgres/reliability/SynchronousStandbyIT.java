@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.fmodel.core.application.EventSourcingAggregate;
+import io.fmodel.postgres.Await;
 import io.fmodel.postgres.EventStoreTimeoutException;
 import io.fmodel.postgres.PostgresEventRepository;
 import io.fmodel.postgres.SchemaInstaller;
-import io.fmodel.postgres.reliability.SmallApp.Sleep;
 import io.fmodel.postgres.reliability.Tally.Add;
 import io.fmodel.postgres.reliability.Tally.Added;
 import io.fmodel.postgres.reliability.Tally.TallyCommand;
@@ -124,7 +124,7 @@ class SynchronousStandbyIT {
                         return rows.getInt(1);
                     }
                 }
-                Sleep.millis(10);
+                Await.sleep(10);
             }
         }
         throw new AssertionError("no commit waited for the standby");
