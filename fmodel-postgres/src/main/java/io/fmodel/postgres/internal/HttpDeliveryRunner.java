@@ -40,10 +40,10 @@ import org.slf4j.LoggerFactory;
  * The engine behind {@link HttpDeliveryProcessor}: {@code concurrency} worker threads, each with its own connection,
  * lease one partition at a time with {@code stream_event_batches}, POST its events one after the other (no transaction
  * open meanwhile), then ack the answered prefix with the lease (autocommit: one transaction after the HTTP calls), and
- * schedule a retry or park on failure. The shared poller of the data source wakes idle workers when the log moves. Same SQL calls and
- * the same wake-up scheme as {@link StreamRunner} (ADR 0040), through the same jOOQ routines generated from {@code sql/}
- * with bind values only (ADR 0016). The worker loop, the wake-up, failure classification and the calls outside
- * a batch are shared with {@link StreamRunner} in {@link ViewConsumer}.
+ * schedule a retry or park on failure. The shared poller of the data source wakes idle workers when the log moves.
+ * Same SQL calls and the same wake-up scheme as {@link StreamRunner} (ADR 0040), through the same jOOQ routines
+ * generated from {@code sql/} with bind values only (ADR 0016). The worker loop, the wake-up, failure classification
+ * and the calls outside a batch are shared with {@link StreamRunner} in {@link ViewConsumer}.
  */
 public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
 

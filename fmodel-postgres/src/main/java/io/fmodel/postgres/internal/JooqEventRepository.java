@@ -280,7 +280,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
 
     @Override
     public List<StoredEvent<E, UUID>> fetch(C command) {
-        return read(streamIdOf(command));
+        return events(streamIdOf(command));
     }
 
     @Override
@@ -288,7 +288,11 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         if (streamId == null) {
             throw new MissingValueException(eventTypes.decider(), "the stream id is null", null, null);
         }
-        String id = Identifiers.requireStreamId(eventTypes.decider(), streamId);
+        return events(Identifiers.requireStreamId(eventTypes.decider(), streamId));
+    }
+
+    /** One call of {@code get_events} for the stream {@code id}, already checked. */
+    private List<StoredEvent<E, UUID>> events(String id) {
         List<StoredEvent<E, UUID>> events = new ArrayList<>();
         StatementTimer.@Nullable Armed timer = null;
         try (Connection connection = dataSource.getConnection();
