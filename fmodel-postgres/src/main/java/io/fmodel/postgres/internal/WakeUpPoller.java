@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,8 +159,8 @@ final class WakeUpPoller {
     }
 
     private void wakeAll() {
-        List<Wake> snapshot = new ArrayList<>(wakes);
-        for (Wake wake : snapshot) {
+        // a copy-on-write list: iterating it walks a snapshot already
+        for (Wake wake : wakes) {
             try {
                 wake.wake().run();
             } catch (RuntimeException e) {
