@@ -10,6 +10,7 @@ import io.fmodel.core.application.EventSourcingAggregate;
 import io.fmodel.core.application.RetriesExhaustedException;
 import io.fmodel.core.application.StoredEvent;
 import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.PostgresEventStore;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ final class CommandBenchmarks {
         this.dataSource = dataSource;
         this.sizes = sizes;
         this.report = report;
-        this.repository = PostgresEventRepository.of(dataSource, Account.types(), Deposit::accountId);
+        this.repository = PostgresEventStore.of(dataSource).repository(Account.types(), Deposit::accountId);
         this.counting = new CountingRepository(repository);
         this.aggregate = EventSourcingAggregate.of(Account.decider(), counting);
         this.raw = new RawJdbc(dataSource);

@@ -10,9 +10,9 @@ import io.fmodel.benchmarks.Account.Deposit;
 import io.fmodel.benchmarks.Account.Deposited;
 import io.fmodel.postgres.Partition;
 import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.PostgresEventStore;
 import io.fmodel.postgres.ProcessorListener;
 import io.fmodel.postgres.StreamingOptions;
-import io.fmodel.postgres.TransactionalViewStore;
 import io.fmodel.postgres.ViewProcessor;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
@@ -70,7 +70,7 @@ final class ProjectionBenchmarks {
 
     private void projection(String id, int streams, int events) throws Exception {
         DataSource dataSource = database.schema("projection_" + id, 8);
-        PostgresEventRepository.of(dataSource, Account.types(), Deposit::accountId); // registers the event types
+        PostgresEventStore.of(dataSource).repository(Account.types(), Deposit::accountId); // registers the event types
         RawJdbc.seed(dataSource, "p-", streams, events);
         long total = (long) streams * events;
         // warm-up on the same events (JIT, plans); not measured
@@ -106,13 +106,15 @@ final class ProjectionBenchmarks {
         String name = "fw" + (run++);
         long t0 = System.nanoTime();
         long elapsed;
-        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
-                dataSource,
-                name,
-                Account.types(),
-                Account.view(),
-                TransactionalViewStore.jsonb(name, AccountEvent::accountId, Balance.class, mapper),
-                options())) {
+        try (ViewProcessor processor = PostgresEventStore.of(dataSource)
+                .startView(
+                        name,
+                        Account.types(),
+                        Account.view(),
+                        PostgresEventStore.of(dataSource)
+                                .withObjectMapper(mapper)
+                                .jsonbViewStore(name, AccountEvent::accountId, Balance.class),
+                        options())) {
             while (processor.processedCount() < total) {
                 Thread.sleep(1);
             }
@@ -229,7 +231,7 @@ final class ProjectionBenchmarks {
     void endToEnd() throws Exception {
         DataSource dataSource = database.schema("e2e", 12);
         PostgresEventRepository<Deposit, AccountEvent> repository =
-                PostgresEventRepository.of(dataSource, Account.types(), Deposit::accountId);
+                PostgresEventStore.of(dataSource).repository(Account.types(), Deposit::accountId);
         // Workers poll every 30 s on their own: only the wake-up poller (last_offsets() every 10 ms) starts them in
         // time. The baseline is a bare JDBC loop reading last_offsets() at the same pace: it sees the append, no more.
         Latencies idle = latencies(dataSource, repository, sizes.latencySamples(), 0);
@@ -323,15 +325,17 @@ final class ProjectionBenchmarks {
         List<Double> raw = new ArrayList<>();
         int warmup = Math.min(3, samples);
         long started = System.nanoTime();
-        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
-                dataSource,
-                name,
-                Account.types(),
-                Account.view(),
-                TransactionalViewStore.jsonb(name, AccountEvent::accountId, Balance.class, mapper),
-                StreamingOptions.defaults().withWorkers(WORKERS).withPollInterval(Duration.ofSeconds(30)),
-                listener,
-                mapper)) {
+        try (ViewProcessor processor = PostgresEventStore.of(dataSource)
+                .withObjectMapper(mapper)
+                .withListener(listener)
+                .startView(
+                        name,
+                        Account.types(),
+                        Account.view(),
+                        PostgresEventStore.of(dataSource)
+                                .withObjectMapper(mapper)
+                                .jsonbViewStore(name, AccountEvent::accountId, Balance.class),
+                        StreamingOptions.defaults().withWorkers(WORKERS).withPollInterval(Duration.ofSeconds(30)))) {
             Thread.sleep(200); // let the workers reach their first wait
             for (int i = 0; i < warmup + samples; i++) {
                 // a pause uniform over two poll ticks: appends must not fall in step with the polls
@@ -406,7 +410,7 @@ final class ProjectionBenchmarks {
 
     void memory() throws Exception {
         DataSource dataSource = database.schema("memory", 8);
-        PostgresEventRepository.of(dataSource, Account.types(), Deposit::accountId);
+        PostgresEventStore.of(dataSource).repository(Account.types(), Deposit::accountId);
         RawJdbc.seed(dataSource, "m-", sizes.memoryStreams(), sizes.memoryEvents());
         long total = (long) sizes.memoryStreams() * sizes.memoryEvents();
         String name = "memory";
@@ -414,13 +418,15 @@ final class ProjectionBenchmarks {
         long before = usedAfterGc();
         long t0 = System.nanoTime();
         long elapsed;
-        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
-                dataSource,
-                name,
-                Account.types(),
-                Account.view(),
-                TransactionalViewStore.jsonb(name, AccountEvent::accountId, Balance.class, mapper),
-                options())) {
+        try (ViewProcessor processor = PostgresEventStore.of(dataSource)
+                .startView(
+                        name,
+                        Account.types(),
+                        Account.view(),
+                        PostgresEventStore.of(dataSource)
+                                .withObjectMapper(mapper)
+                                .jsonbViewStore(name, AccountEvent::accountId, Balance.class),
+                        options())) {
             long next = total / 10;
             while (processor.processedCount() < total) {
                 long processed = processor.processedCount();

@@ -5,8 +5,7 @@ import io.fmodel.benchmarks.Account.Balance;
 import io.fmodel.benchmarks.Account.Deposit;
 import io.fmodel.core.application.EventSourcingAggregate;
 import io.fmodel.core.application.SnapshotPolicy;
-import io.fmodel.postgres.PostgresEventRepository;
-import io.fmodel.postgres.PostgresSnapshotRepository;
+import io.fmodel.postgres.PostgresEventStore;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -31,9 +30,9 @@ final class SnapshotBenchmarks {
     }
 
     void longStreams() throws Exception {
-        var repository = PostgresEventRepository.of(dataSource, Account.types(), Deposit::accountId);
-        var snapshots = PostgresSnapshotRepository.of(
-                dataSource, Account.DECIDER, Deposit::accountId, Balance.class, "balance-v1");
+        PostgresEventStore store = PostgresEventStore.of(dataSource);
+        var repository = store.<Deposit, AccountEvent>repository(Account.types(), Deposit::accountId);
+        var snapshots = store.snapshots(repository, Balance.class, "balance-v1");
         EventSourcingAggregate<Deposit, Balance, AccountEvent> without =
                 EventSourcingAggregate.of(Account.decider(), repository);
         EventSourcingAggregate<Deposit, Balance, AccountEvent> with = EventSourcingAggregate.of(

@@ -30,10 +30,9 @@ import io.fmodel.examples.training.TrainingHistory;
 import io.fmodel.examples.training.TrainingState;
 import io.fmodel.postgres.EventTypes;
 import io.fmodel.postgres.PostgresEventRepository;
-import io.fmodel.postgres.SagaProcessor;
+import io.fmodel.postgres.PostgresEventStore;
 import io.fmodel.postgres.StreamProcessor;
 import io.fmodel.postgres.StreamingOptions;
-import io.fmodel.postgres.ViewProcessor;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -152,6 +151,7 @@ final class Scenario {
             Map<String, Duration> timings) {}
 
     private final DataSource dataSource;
+    private final PostgresEventStore store;
     private final Options options;
     private final PrintStream out;
     private final EventTypes<TrainingEvent> trainingTypes = EventTypes.of("training", TrainingEvent.class);
@@ -166,21 +166,20 @@ final class Scenario {
 
     Scenario(DataSource dataSource, Options options, PrintStream out) {
         this.dataSource = dataSource;
+        this.store = PostgresEventStore.of(dataSource);
         this.options = options;
         this.out = out;
-        this.trainings = PostgresEventRepository.of(
-                dataSource, trainingTypes, c -> c.trainingId().toString());
-        PostgresEventRepository<CourseCommand, CourseEvent> courses = PostgresEventRepository.of(
-                dataSource, EventTypes.of("course", CourseEvent.class), CourseCommand::courseId);
+        this.trainings = store.repository(trainingTypes, c -> c.trainingId().toString());
+        PostgresEventRepository<CourseCommand, CourseEvent> courses =
+                store.repository(EventTypes.of("course", CourseEvent.class), CourseCommand::courseId);
         this.schoolRepository = new ObservedRepository<>(new SchoolRepository(trainings, courses));
         // Many trainees reserve seats on few course streams at once: allow many retries of the optimistic lock.
         this.school = EventSourcingAggregate.of(School.decider(), schoolRepository)
                 .withRetry(RetryPolicy.of(200, Duration.ofMillis(1), Duration.ofMillis(20)));
         this.certificates = EventSourcingAggregate.of(
                 Certificate.decider(),
-                PostgresEventRepository.of(
-                        dataSource, EventTypes.of("certificate", CertificateEvent.class), c -> c.certificateId()
-                                .toString()));
+                store.repository(EventTypes.of("certificate", CertificateEvent.class), c -> c.certificateId()
+                        .toString()));
     }
 
     /** {@return the repository of training streams, to read them back} */
@@ -200,22 +199,19 @@ final class Scenario {
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());
         try {
             long started = System.nanoTime();
-            processors.add(ViewProcessor.exactlyOnce(
-                    dataSource,
+            processors.add(store.startView(
                     "available_trainings" + suffix(),
                     trainingTypes,
                     AvailableTrainings.view(),
                     new AvailableTrainingsTable(),
                     streaming));
-            processors.add(ViewProcessor.exactlyOnce(
-                    dataSource,
+            processors.add(store.startView(
                     "training_history" + suffix(),
                     trainingTypes,
                     TrainingHistory.view(),
                     new TrainingHistoryTable(),
                     streaming));
-            processors.add(SagaProcessor.of(
-                    dataSource,
+            processors.add(store.startSaga(
                     "certification" + suffix(),
                     trainingTypes,
                     CertificationSaga.saga(),
@@ -224,8 +220,7 @@ final class Scenario {
                         certificates.handle(command, commandId);
                     },
                     streaming));
-            processors.add(SagaProcessor.of(
-                    dataSource,
+            processors.add(store.startSaga(
                     "seat_release" + suffix(),
                     trainingTypes,
                     SeatReleaseSaga.saga(),

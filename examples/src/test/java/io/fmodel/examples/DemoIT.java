@@ -24,6 +24,7 @@ import io.fmodel.examples.training.TrainingHistory;
 import io.fmodel.postgres.EmbeddedStore;
 import io.fmodel.postgres.EventTypes;
 import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.PostgresEventStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -101,10 +102,10 @@ class DemoIT {
                 .filter(TrainingCompleted.class::isInstance)
                 .map(TrainingCompleted.class::cast)
                 .toList();
-        var certificates = PostgresEventRepository.of(
-                dataSource,
-                EventTypes.of("certificate", CertificateEvent.class),
-                (CertificateCommand c) -> c.certificateId().toString());
+        var certificates = PostgresEventStore.of(dataSource)
+                .repository(
+                        EventTypes.of("certificate", CertificateEvent.class),
+                        (CertificateCommand c) -> c.certificateId().toString());
 
         assertThat(completed).isNotEmpty();
         assertThat(result.certificates()).isEqualTo(completed.size());
@@ -167,8 +168,8 @@ class DemoIT {
 
     // The repository reads a stream by a command addressed to it; any command of the training will do.
     private static List<TrainingEvent> trainingsStream(UUID trainingId) {
-        PostgresEventRepository<TrainingCommand, TrainingEvent> trainings = PostgresEventRepository.of(
-                dataSource, EventTypes.of("training", TrainingEvent.class), c -> c.trainingId()
+        PostgresEventRepository<TrainingCommand, TrainingEvent> trainings = PostgresEventStore.of(dataSource)
+                .repository(EventTypes.of("training", TrainingEvent.class), c -> c.trainingId()
                         .toString());
         return trainings.fetch(new CompleteTraining(trainingId)).stream()
                 .map(StoredEvent::event)

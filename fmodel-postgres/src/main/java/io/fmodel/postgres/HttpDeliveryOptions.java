@@ -7,7 +7,7 @@ import java.util.Objects;
  * How an {@link HttpDeliveryProcessor} pushes events: timeouts, concurrency, retries, batches, polling and leases.
  * Immutable; start from {@link #defaults()} and change what you need with the {@code with...} methods. The secret is
  * not an option (so it never shows in {@code toString()} or logs): it is passed to
- * {@link HttpDeliveryProcessor#start}.
+ * {@link PostgresEventStore#startPush}.
  *
  * {@snippet :
  * HttpDeliveryOptions options = HttpDeliveryOptions.defaults()

@@ -1,11 +1,9 @@
 package io.fmodel.postgres;
 
-import io.fmodel.postgres.internal.HttpDeliveryRunner;
 import java.net.URI;
-import javax.sql.DataSource;
 
 /**
- * Pushes the events of a view registered with an {@code edge_function_url} to that URL: the Java counterpart of the
+ * Pushes the events of a view registered with an {@code edge_function_url} to that URL ({@link PostgresEventStore#startPush}): the Java counterpart of the
  * seed's pg_cron + pg_net job, for databases without pg_net. Each event is POSTed as JSON
  * <pre>{"event", "event_id", "event_version", "decider", "decider_id", "offset", "data", "created_at"}</pre>
  * with the headers {@code Idempotency-Key} and {@code X-Fmodel-Event-Id} (the event id), {@code X-Fmodel-View},
@@ -29,28 +27,13 @@ import javax.sql.DataSource;
  *
  * {@snippet :
  * // once, in SQL: SELECT * FROM register_view('orders-webhook', now(), 300, 1, 'https://example.com/hooks/orders');
- * try (HttpDeliveryProcessor push = HttpDeliveryProcessor.start(
- *         dataSource, "orders-webhook", System.getenv("ORDERS_WEBHOOK_SECRET"), HttpDeliveryOptions.defaults())) {
+ * try (HttpDeliveryProcessor push = store.startPush(
+ *         "orders-webhook", System.getenv("ORDERS_WEBHOOK_SECRET"), HttpDeliveryOptions.defaults())) {
  *     // ... runs until closed
  * }
  * }
  */
 public interface HttpDeliveryProcessor extends StreamProcessor {
-
-    /** {@return a started processor pushing the events of {@code view} to its URL, signed with {@code secret}} */
-    static HttpDeliveryProcessor start(DataSource dataSource, String view, String secret, HttpDeliveryOptions options) {
-        return start(dataSource, view, secret, options, ProcessorListener.none());
-    }
-
-    /** {@return a started processor pushing the events of {@code view}, observed by {@code listener}} */
-    static HttpDeliveryProcessor start(
-            DataSource dataSource,
-            String view,
-            String secret,
-            HttpDeliveryOptions options,
-            ProcessorListener listener) {
-        return HttpDeliveryRunner.start(dataSource, view, secret, options, listener);
-    }
 
     /** {@return the endpoint the events are POSTed to (the view's {@code edge_function_url} at start)} */
     URI endpoint();

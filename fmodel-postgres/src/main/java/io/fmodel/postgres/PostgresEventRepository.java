@@ -1,14 +1,10 @@
 package io.fmodel.postgres;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.core.application.EventRepository;
 import io.fmodel.core.application.StoredEvent;
-import io.fmodel.postgres.internal.JooqEventRepository;
-import io.fmodel.postgres.internal.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 
@@ -39,8 +35,8 @@ import javax.sql.DataSource;
  * Thread-safe: one instance serves all threads; each call borrows a connection from the {@link DataSource}.
  *
  * {@snippet :
- * var repository = PostgresEventRepository.of(
- *         dataSource, EventTypes.of("training", TrainingEvent.class), TrainingCommand::trainingId);
+ * var repository = PostgresEventStore.of(dataSource)
+ *         .repository(EventTypes.of("training", TrainingEvent.class), TrainingCommand::trainingId);
  * var aggregate = EventSourcingAggregate.of(decider, repository);
  * }
  *
@@ -52,32 +48,16 @@ public interface PostgresEventRepository<C, E> extends EventRepository<C, E, UUI
     /** The default bound on one call's time in the database: 30 seconds. */
     Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-    /**
-     * {@return a repository storing the events of {@code eventTypes.decider()}, one stream per {@code streamId} of a
-     * command, with the default Jackson mapper ({@code java.time} types as ISO-8601 strings)}
-     *
-     * @throws EventStoreException if the event types cannot be registered
-     */
-    static <C, E> PostgresEventRepository<C, E> of(
-            DataSource dataSource, EventTypes<E> eventTypes, Function<? super C, String> streamId) {
-        return of(dataSource, eventTypes, streamId, Json.defaultMapper());
-    }
-
-    /**
-     * {@return the same as {@link #of(DataSource, EventTypes, Function)}, serializing with {@code objectMapper}}
-     *
-     * @throws EventStoreException if the event types cannot be registered
-     */
-    static <C, E> PostgresEventRepository<C, E> of(
-            DataSource dataSource,
-            EventTypes<E> eventTypes,
-            Function<? super C, String> streamId,
-            ObjectMapper objectMapper) {
-        return JooqEventRepository.create(dataSource, eventTypes, streamId, objectMapper);
-    }
-
     /** {@return the event types this repository stores} */
     EventTypes<E> eventTypes();
+
+    /**
+     * {@return the id of the stream {@code command} addresses (the function the repository was made with), checked}
+     *
+     * @throws MissingValueException if {@code command} or its stream id is null
+     * @throws InvalidValueException if the id is empty or longer than the store allows
+     */
+    String streamId(C command);
 
     /**
      * {@return the events of the stream {@code streamId} of this repository's decider, in order, with their ids and

@@ -1,11 +1,7 @@
 package io.fmodel.postgres;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.core.application.SnapshotRepository;
-import io.fmodel.postgres.internal.JooqSnapshotRepository;
-import io.fmodel.postgres.internal.Json;
 import java.util.UUID;
-import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -28,8 +24,8 @@ import javax.sql.DataSource;
  * Thread-safe; each call borrows a connection from the {@link DataSource}. Creating one does no I/O.
  *
  * {@snippet :
- * var events = PostgresEventRepository.of(dataSource, EventTypes.of("account", AccountEvent.class), Deposit::accountId);
- * var snapshots = PostgresSnapshotRepository.of(dataSource, "account", Deposit::accountId, Balance.class, "balance-v1");
+ * var events = store.repository(EventTypes.of("account", AccountEvent.class), Deposit::accountId);
+ * var snapshots = store.snapshots(events, Balance.class, "balance-v1");
  * var accounts = EventSourcingAggregate.of(decider, events, snapshots, SnapshotPolicy.every(100));
  * }
  *
@@ -37,30 +33,6 @@ import javax.sql.DataSource;
  * @param <S> state type
  */
 public interface PostgresSnapshotRepository<C, S> extends SnapshotRepository<C, S, UUID> {
-
-    /**
-     * {@return a repository of the snapshots of {@code decider}'s streams, named like the event repository names them
-     * ({@code streamId}), states of class {@code stateType} in shape {@code revision}, with the default Jackson mapper}
-     */
-    static <C, S> PostgresSnapshotRepository<C, S> of(
-            DataSource dataSource,
-            String decider,
-            Function<? super C, String> streamId,
-            Class<S> stateType,
-            String revision) {
-        return of(dataSource, decider, streamId, stateType, revision, Json.defaultMapper());
-    }
-
-    /** {@return the same as {@link #of(DataSource, String, Function, Class, String)}, serializing with {@code objectMapper}} */
-    static <C, S> PostgresSnapshotRepository<C, S> of(
-            DataSource dataSource,
-            String decider,
-            Function<? super C, String> streamId,
-            Class<S> stateType,
-            String revision,
-            ObjectMapper objectMapper) {
-        return JooqSnapshotRepository.create(dataSource, decider, streamId, stateType, revision, objectMapper);
-    }
 
     /** {@return the revision of the state's shape this repository saves and loads} */
     String revision();

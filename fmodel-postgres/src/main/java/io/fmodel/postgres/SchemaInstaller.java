@@ -2,7 +2,6 @@ package io.fmodel.postgres;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -109,6 +108,7 @@ public final class SchemaInstaller {
      * {@return the text of one file of {@code sql/}, as packaged in this jar}
      *
      * @throws IllegalArgumentException if there is no such file
+     * @throws EventStoreAccessException if it cannot be read
      */
     public static String sql(String file) {
         try (InputStream in = SchemaInstaller.class.getResourceAsStream(RESOURCES + file)) {
@@ -118,7 +118,8 @@ public final class SchemaInstaller {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new EventStoreAccessException(
+                    "schema", "cannot read " + file + " of sql/: " + e.getMessage(), null, e);
         }
     }
 }

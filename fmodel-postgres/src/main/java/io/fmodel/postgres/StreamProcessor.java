@@ -44,8 +44,8 @@ public interface StreamProcessor extends AutoCloseable {
 
     /**
      * Rebuilds the view from the beginning of the log: every position and parking of the view is forgotten, and (for
-     * {@link ViewProcessor#exactlyOnce}) every state, in the same transaction. A saga replays its commands, with the
-     * same command ids. A state kept elsewhere ({@link ViewProcessor#atLeastOnce}) must be cleared by its owner.
+     * {@link PostgresEventStore#startView}) every state, in the same transaction. A saga replays its commands, with the
+     * same command ids. A state kept elsewhere ({@link PostgresEventStore#startAtLeastOnce}) must be cleared by its owner.
      */
     void rebuild();
 

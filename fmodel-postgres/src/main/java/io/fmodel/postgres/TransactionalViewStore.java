@@ -1,22 +1,20 @@
 package io.fmodel.postgres;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fmodel.postgres.internal.JsonbViewStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * View states stored in the event store's own database, read and written in the transaction that acknowledges the
  * events: a {@link ViewProcessor} over it has an exactly-once effect (the state and the position commit together,
  * or neither does).
  *
- * <p>Implementations use the given connection only, never commit or roll it back, and are thread-safe.
+ * <p>{@link PostgresEventStore#jsonbViewStore} gives one that keeps a JSONB document per entity; implement it for a
+ * table of your own. Implementations use the given connection only, never commit or roll it back, and are thread-safe.
  *
  * {@snippet :
  * TransactionalViewStore<Balance, AccountEvent> balances =
- *         TransactionalViewStore.jsonb("balances", AccountEvent::accountId, Balance.class, new ObjectMapper());
+ *         store.jsonbViewStore("balances", AccountEvent::accountId, Balance.class);
  * }
  *
  * @param <S> view state type
@@ -38,16 +36,4 @@ public interface TransactionalViewStore<S, E> {
      * positions, so a rebuild starts from empty states atomically.
      */
     void clear(Connection transaction) throws SQLException;
-
-    /**
-     * {@return a store keeping one JSONB document per entity in {@code table} (columns {@code id TEXT PRIMARY KEY,
-     * state JSONB, updated_at}), created when missing}
-     *
-     * @param table an unquoted SQL identifier: letters, digits and underscores
-     * @param idOf the entity an event belongs to
-     */
-    static <S, E> TransactionalViewStore<S, E> jsonb(
-            String table, Function<? super E, String> idOf, Class<S> stateType, ObjectMapper objectMapper) {
-        return new JsonbViewStore<>(table, idOf, stateType, objectMapper);
-    }
 }

@@ -1,20 +1,17 @@
 package io.fmodel.postgres;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fmodel.postgres.internal.JsonbViewStates;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The query side of a view kept by {@link TransactionalViewStore#jsonb}: its states by id and in pages, read without
+ * The query side of a view kept by {@link PostgresEventStore#jsonbViewStore}: its states by id and in pages, read without
  * writing SQL against the view's table. Each call is one statement on a connection of the data source; states are
  * those of committed view transactions.
  *
  * {@snippet :
- * ViewStates<Integer> totals = ViewStates.jsonb(dataSource, "counter_totals", Integer.class, objectMapper);
+ * ViewStates<Integer> totals = store.viewStates("counter_totals", Integer.class);
  * Optional<Integer> total = totals.find("c-1");
  * List<ViewStates.State<Integer>> first = totals.page(null, 50);
  * List<ViewStates.State<Integer>> next = totals.page(first.getLast().id(), 50);
@@ -26,17 +23,6 @@ public interface ViewStates<S> {
 
     /** The most states one page may hold. */
     int MAX_PAGE = 10_000;
-
-    /**
-     * {@return the states of the JSONB view in {@code table}, decoded with {@code objectMapper} (use the one the view's
-     * store writes with)}
-     *
-     * @param table the table named in {@link TransactionalViewStore#jsonb}: an unquoted SQL identifier
-     * @throws IllegalArgumentException if {@code table} is not such an identifier
-     */
-    static <S> ViewStates<S> jsonb(DataSource dataSource, String table, Class<S> stateType, ObjectMapper objectMapper) {
-        return new JsonbViewStates<>(dataSource, table, stateType, objectMapper);
-    }
 
     /**
      * {@return the state of the entity {@code id}, empty when the view has none}

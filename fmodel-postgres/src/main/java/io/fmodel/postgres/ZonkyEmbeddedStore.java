@@ -1,18 +1,25 @@
 package io.fmodel.postgres;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Locale;
 import javax.sql.DataSource;
 
 /** {@link EmbeddedStore} on zonky's embedded PostgreSQL; loaded only when used, zonky being optional. */
 final class ZonkyEmbeddedStore implements EmbeddedStore {
 
-    private final EmbeddedPostgres postgres;
+    /** Enough for the processors of an example and a few writers; an idle connection is closed after a minute. */
+    static final int MAX_POOL_SIZE = 20;
 
-    private ZonkyEmbeddedStore(EmbeddedPostgres postgres) {
+    private final EmbeddedPostgres postgres;
+    private final HikariDataSource pool;
+
+    private ZonkyEmbeddedStore(EmbeddedPostgres postgres, HikariDataSource pool) {
         this.postgres = postgres;
+        this.pool = pool;
     }
 
     static EmbeddedStore start() {
@@ -26,13 +33,24 @@ final class ZonkyEmbeddedStore implements EmbeddedStore {
                     null,
                     e);
         }
+        HikariDataSource pool = null;
         try {
-            SchemaInstaller.install(postgres.getPostgresDatabase());
+            HikariConfig config = new HikariConfig();
+            config.setDataSource(postgres.getPostgresDatabase());
+            config.setPoolName("fmodel-embedded");
+            config.setMaximumPoolSize(MAX_POOL_SIZE);
+            config.setMinimumIdle(0);
+            config.setIdleTimeout(Duration.ofMinutes(1).toMillis());
+            pool = new HikariDataSource(config);
+            SchemaInstaller.install(pool);
         } catch (RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
             close(postgres);
             throw e;
         }
-        return new ZonkyEmbeddedStore(postgres);
+        return new ZonkyEmbeddedStore(postgres, pool);
     }
 
     /** PostgreSQL's initdb and server refuse to run as root; say what to do instead of a bare process failure. */
@@ -51,7 +69,7 @@ final class ZonkyEmbeddedStore implements EmbeddedStore {
 
     @Override
     public DataSource dataSource() {
-        return postgres.getPostgresDatabase();
+        return pool;
     }
 
     @Override
@@ -61,6 +79,7 @@ final class ZonkyEmbeddedStore implements EmbeddedStore {
 
     @Override
     public void close() {
+        pool.close();
         close(postgres);
     }
 
@@ -68,7 +87,8 @@ final class ZonkyEmbeddedStore implements EmbeddedStore {
         try {
             postgres.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new EventStoreAccessException(
+                    "embedded", "cannot stop embedded PostgreSQL: " + e.getMessage(), null, e);
         }
     }
 }

@@ -4,7 +4,10 @@
  * <table>
  *   <caption>Where to start, by feature</caption>
  *   <tr><th>To</th><th>Use</th><th>Read</th></tr>
- *   <tr><td>install or upgrade the schema</td><td>{@link io.fmodel.postgres.SchemaInstaller}</td>
+ *   <tr><td>start: one store per database, everything else comes from it</td>
+ *       <td>{@link io.fmodel.postgres.PostgresEventStore}</td><td>README.md, docs/adr/0060</td></tr>
+ *   <tr><td>install or upgrade the schema</td><td>{@link io.fmodel.postgres.PostgresEventStore#installSchema()},
+ *       {@link io.fmodel.postgres.SchemaInstaller}</td>
  *       <td>docs/event-store.md</td></tr>
  *   <tr><td>try it without a server</td><td>{@link io.fmodel.postgres.EmbeddedStore}</td><td>README.md</td></tr>
  *   <tr><td>store an aggregate's events, read a stream by id</td>

@@ -62,7 +62,7 @@ class AggregateOnPostgresIT {
     @Test
     void eight_threads_through_the_aggregate_lose_no_update_and_every_command_is_applied_or_rejected_typed()
             throws Exception {
-        var repository = PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+        var repository = PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
         var aggregate = EventSourcingAggregate.of(COUNTER, repository)
                 .withRetry(RetryPolicy.of(200, Duration.ofMillis(1), Duration.ofMillis(20)));
         var barrier = new CyclicBarrier(THREADS);
@@ -115,7 +115,7 @@ class AggregateOnPostgresIT {
 
     @Test
     void a_command_handled_again_with_its_id_returns_its_first_events_and_appends_nothing() {
-        var repository = PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+        var repository = PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
         var aggregate = EventSourcingAggregate.of(COUNTER, repository);
         UUID commandId = UUID.randomUUID();
 

@@ -31,7 +31,7 @@ class AppendCostIT {
 
     @BeforeAll
     static void aLongStreamAndAShortOne() throws SQLException {
-        PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+        PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
         try (Connection c = db.dataSource().getConnection();
                 Statement s = c.createStatement()) {
             // 20 decisions of 1,000 events each, chained: built through the API, not behind its back
@@ -76,7 +76,7 @@ class AppendCostIT {
 
     @Test
     void the_repository_fetches_and_appends_a_long_stream() {
-        var repository = PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+        var repository = PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
         var command = new Increment("long", 1);
         long started = System.nanoTime();
         var history = repository.fetch(command);

@@ -39,7 +39,7 @@ class ConcurrentCommandsIT {
 
     @Test
     void eight_threads_on_one_stream_lose_no_update_and_keep_the_previous_id_chain_intact() throws Exception {
-        var repository = PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+        var repository = PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
         var barrier = new CyclicBarrier(THREADS);
         var conflicts = new AtomicInteger();
         List<Future<List<UUID>>> workers = new ArrayList<>();

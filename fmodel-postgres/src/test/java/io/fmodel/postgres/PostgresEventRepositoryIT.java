@@ -34,7 +34,7 @@ class PostgresEventRepositoryIT {
 
     @BeforeAll
     static void createRepository() {
-        repository = PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+        repository = PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
     }
 
     @Test
@@ -103,7 +103,7 @@ class PostgresEventRepositoryIT {
 
     @Test
     void registering_the_event_types_again_is_harmless() {
-        var again = PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+        var again = PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
         assertThat(again.fetch(new Increment("nothing-here", 1))).isEmpty();
     }
 
@@ -182,7 +182,7 @@ class PostgresEventRepositoryIT {
     @Test
     void an_event_class_missing_from_the_event_types_is_rejected_before_any_io() {
         var onlyIncrements = EventTypes.of(Counter.DECIDER, AnyEvent.class).with(Known.class, "Known", 1);
-        var partial = PostgresEventRepository.of(db.dataSource(), onlyIncrements, (Increment c) -> c.counterId());
+        var partial = PostgresEventStore.of(db.dataSource()).repository(onlyIncrements, (Increment c) -> c.counterId());
 
         assertThatThrownBy(() -> partial.append(
                         new Increment("partial", 1), UUID.randomUUID(), List.of(new Known(1), new Unknown(2)), null))

@@ -31,11 +31,10 @@ class PostgresSnapshotRepositoryIT {
     record Total(int value, int events) {}
 
     private final PostgresEventRepository<Increment, CounterEvent> events =
-            PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+            PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
 
     private PostgresSnapshotRepository<Increment, Total> snapshots(String revision) {
-        return PostgresSnapshotRepository.of(
-                db.dataSource(), Counter.DECIDER, Increment::counterId, Total.class, revision);
+        return PostgresEventStore.of(db.dataSource()).snapshots(events, Total.class, revision);
     }
 
     /** Appends one event per command id given, in order; returns the stored events. */

@@ -40,7 +40,7 @@ class RepositoryFailuresIT {
 
     @BeforeAll
     static void createRepository() {
-        repository = PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+        repository = PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
     }
 
     @Test
@@ -100,7 +100,7 @@ class RepositoryFailuresIT {
     @Test
     void a_server_that_cannot_be_reached_is_unavailable_and_nothing_was_written() {
         Refusing refusing = new Refusing(db.dataSource());
-        var unreachable = PostgresEventRepository.of(refusing, Counter.types(), Increment::counterId);
+        var unreachable = PostgresEventStore.of(refusing).repository(Counter.types(), Increment::counterId);
         refusing.refuse.set(true);
         Increment command = new Increment("unreachable", 1);
 

@@ -47,9 +47,9 @@ class SnapshotAggregateIT {
             });
 
     private final PostgresEventRepository<Increment, CounterEvent> events =
-            PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
-    private final PostgresSnapshotRepository<Increment, Total> snapshots = PostgresSnapshotRepository.of(
-            db.dataSource(), Counter.DECIDER, Increment::counterId, Total.class, "total-v1");
+            PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
+    private final PostgresSnapshotRepository<Increment, Total> snapshots =
+            PostgresEventStore.of(db.dataSource()).snapshots(events, Total.class, "total-v1");
 
     @Test
     void the_aggregate_with_snapshots_appends_what_the_plain_one_does_and_recognises_old_command_ids()

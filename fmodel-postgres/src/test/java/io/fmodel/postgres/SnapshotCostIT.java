@@ -30,7 +30,7 @@ class SnapshotCostIT {
 
     @BeforeAll
     static void aLongStream() throws SQLException {
-        PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+        PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
         try (Connection c = db.dataSource().getConnection();
                 Statement s = c.createStatement()) {
             // 10 decisions of 1,000 events each, chained, plus other streams around it: built through the API

@@ -2,7 +2,6 @@ package io.fmodel.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.core.View;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -58,15 +57,15 @@ class StreamingThroughputIT {
         StreamingOptions options = StreamingOptions.defaults().withWorkers(2).withBatches(10, 100);
         long start = System.nanoTime();
         try (StreamProcessor processor = view.endsWith("noop")
-                ? ViewProcessor.atLeastOnce(
-                        db.dataSource(), view, TYPES, tick -> seen.incrementAndGet(), options, ProcessorListener.none())
-                : ViewProcessor.exactlyOnce(
-                        db.dataSource(),
-                        view,
-                        TYPES,
-                        View.<Count, Tick>of(new Count(0), (count, tick) -> new Count(count.ticks() + 1)),
-                        TransactionalViewStore.jsonb(view, Tick::stream, Count.class, new ObjectMapper()),
-                        options)) {
+                ? PostgresEventStore.of(db.dataSource())
+                        .startAtLeastOnce(view, TYPES, tick -> seen.incrementAndGet(), options)
+                : PostgresEventStore.of(db.dataSource())
+                        .startView(
+                                view,
+                                TYPES,
+                                View.<Count, Tick>of(new Count(0), (count, tick) -> new Count(count.ticks() + 1)),
+                                PostgresEventStore.of(db.dataSource()).jsonbViewStore(view, Tick::stream, Count.class),
+                                options)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (processor.processedCount() < events && System.nanoTime() < deadline) {
                 Thread.sleep(20);

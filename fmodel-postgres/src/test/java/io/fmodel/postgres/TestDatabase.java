@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  *     @Test
  *     void something() {
- *         var repository = PostgresEventRepository.of(db.dataSource(), types, Command::id);
+ *         var repository = PostgresEventStore.of(db.dataSource()).repository(types, Command::id);
  *     }
  * }
  * }

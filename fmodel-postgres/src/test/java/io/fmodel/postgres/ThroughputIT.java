@@ -33,7 +33,7 @@ class ThroughputIT {
 
     @BeforeAll
     static void warmUp() throws SQLException {
-        repository = PostgresEventRepository.of(db.dataSource(), Counter.types(), Increment::counterId);
+        repository = PostgresEventStore.of(db.dataSource()).repository(Counter.types(), Increment::counterId);
         runRepository("warm-repo-", 300);
         runJdbc("warm-jdbc-", 300);
     }

@@ -60,10 +60,12 @@ class ViewProcessorIT {
     static final TestDatabase database = new TestDatabase();
 
     private DataSource db;
+    private PostgresEventStore store;
 
     @BeforeEach
     void registerEventTypes() throws SQLException {
         db = database.dataSource();
+        store = PostgresEventStore.of(db);
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement()) {
             s.execute("SELECT * FROM register_decider_event('decider1', 'Numbered', '', 1)");
@@ -109,12 +111,11 @@ class ViewProcessorIT {
         List<ViewProcessor> consumers = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                consumers.add(ViewProcessor.exactlyOnce(
-                        db,
+                consumers.add(store.startView(
                         "applied",
                         TYPES,
                         slowly,
-                        TransactionalViewStore.jsonb("applied", Numbered::stream, Applied.class, new ObjectMapper()),
+                        store.jsonbViewStore("applied", Numbered::stream, Applied.class),
                         options));
             }
             appendRounds("applied", streams, perStream / 2 + 1, perStream); // while they run
@@ -159,18 +160,16 @@ class ViewProcessorIT {
         registerView("fragile");
         append("poison", 1, 3);
         append("healthy", 1, 3);
-        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
-                db,
-                "fragile",
-                TYPES,
-                fragile,
-                TransactionalViewStore.jsonb("fragile", Numbered::stream, Applied.class, new ObjectMapper()),
-                StreamingOptions.defaults()
-                        .withMaxAttempts(3)
-                        .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
-                        .withBatches(10, 1),
-                listener,
-                new ObjectMapper())) {
+        try (ViewProcessor processor = store.withListener(listener)
+                .startView(
+                        "fragile",
+                        TYPES,
+                        fragile,
+                        store.jsonbViewStore("fragile", Numbered::stream, Applied.class),
+                        StreamingOptions.defaults()
+                                .withMaxAttempts(3)
+                                .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                                .withBatches(10, 1))) {
             await(Duration.ofSeconds(10), () -> !processor.parked().isEmpty() && !parkings.isEmpty());
             append("healthy", 4, 5);
             await(
@@ -195,12 +194,11 @@ class ViewProcessorIT {
 
     @Test
     void an_idle_processor_wakes_up_within_milliseconds_of_an_append_well_before_its_poll_interval() throws Exception {
-        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
-                db,
+        try (ViewProcessor processor = store.startView(
                 "awake",
                 TYPES,
                 APPLIED,
-                TransactionalViewStore.jsonb("awake", Numbered::stream, Applied.class, new ObjectMapper()),
+                store.jsonbViewStore("awake", Numbered::stream, Applied.class),
                 StreamingOptions.defaults().withPollInterval(Duration.ofSeconds(30)))) {
             sleep(300); // every worker is idle, waiting up to 30 s
             List<Long> latencies = new ArrayList<>();
@@ -229,13 +227,8 @@ class ViewProcessorIT {
             return APPLIED.evolve(state, event);
         });
         StreamingOptions options = StreamingOptions.defaults().withWorkers(3).withBatches(5, 5);
-        ViewProcessor first = ViewProcessor.exactlyOnce(
-                db,
-                "graceful",
-                TYPES,
-                slowly,
-                TransactionalViewStore.jsonb("graceful", Numbered::stream, Applied.class, new ObjectMapper()),
-                options);
+        ViewProcessor first = store.startView(
+                "graceful", TYPES, slowly, store.jsonbViewStore("graceful", Numbered::stream, Applied.class), options);
         await(Duration.ofSeconds(10), () -> first.processedCount() > 0);
         long start = System.nanoTime();
         first.close();
@@ -250,12 +243,11 @@ class ViewProcessorIT {
             assertThat(held.getInt(1)).isZero(); // nothing left locked: a successor need not wait for expiry
         }
         long before = first.processedCount();
-        try (ViewProcessor second = ViewProcessor.exactlyOnce(
-                db,
+        try (ViewProcessor second = store.startView(
                 "graceful",
                 TYPES,
                 slowly,
-                TransactionalViewStore.jsonb("graceful", Numbered::stream, Applied.class, new ObjectMapper()),
+                store.jsonbViewStore("graceful", Numbered::stream, Applied.class),
                 options)) {
             // processedCount moves just after each commit, so wait for it too, not only for the lag
             await(Duration.ofSeconds(20), () -> second.lag() == 0 && before + second.processedCount() >= streams * 20L);
@@ -284,8 +276,7 @@ class ViewProcessorIT {
                 throw new IllegalStateException("crash after the effect, before the ack");
             }
         };
-        try (SagaProcessor saga = SagaProcessor.of(
-                db,
+        try (SagaProcessor saga = store.startSaga(
                 "shipping",
                 TYPES,
                 shipOnEachEvent,
@@ -320,7 +311,7 @@ class ViewProcessorIT {
         var shipping = EventSourcingAggregate.of(
                 Decider.<Ship, Integer, Shipped>of(
                         0, (command, shipped) -> List.of(new Shipped(command.order(), command.n())), (n, e) -> n + 1),
-                PostgresEventRepository.of(db, EventTypes.of("shipping", Shipped.class), Ship::order));
+                store.repository(EventTypes.of("shipping", Shipped.class), Ship::order));
         Map<UUID, Integer> sends = new ConcurrentHashMap<>();
         CommandSender<Ship> crashOnceAfterTheEffect = (command, commandId) -> {
             shipping.handle(command, commandId);
@@ -328,8 +319,7 @@ class ViewProcessorIT {
                 throw new IllegalStateException("crash after the effect, before the ack");
             }
         };
-        try (SagaProcessor saga = SagaProcessor.of(
-                db,
+        try (SagaProcessor saga = store.startSaga(
                 "shipper",
                 TYPES,
                 Saga.<Numbered, Ship>of(event -> List.of(new Ship("ship-" + event.stream(), event.n()))),
@@ -360,13 +350,8 @@ class ViewProcessorIT {
         MaterializedView<Applied, Numbered> inMemory =
                 MaterializedView.of(APPLIED, InMemoryViewStateRepository.<Numbered, Applied>of(Numbered::stream));
         List<Applied> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
-                db,
-                "elsewhere",
-                TYPES,
-                event -> seen.add(inMemory.handle(event)),
-                StreamingOptions.defaults(),
-                ProcessorListener.none())) {
+        try (ViewProcessor processor = store.startAtLeastOnce(
+                "elsewhere", TYPES, event -> seen.add(inMemory.handle(event)), StreamingOptions.defaults())) {
             await(Duration.ofSeconds(10), () -> processor.lag() == 0);
         }
         assertThat(seen.getLast().ns()).containsExactly(1, 2, 3, 4, 5);
@@ -379,8 +364,7 @@ class ViewProcessorIT {
         List<Applied> fromTheBeginning = new CopyOnWriteArrayList<>();
         MaterializedView<Applied, Numbered> all =
                 MaterializedView.of(APPLIED, InMemoryViewStateRepository.<Numbered, Applied>of(Numbered::stream));
-        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
-                db,
+        try (ViewProcessor processor = store.startAtLeastOnce(
                 "history-all",
                 TYPES,
                 event -> {
@@ -389,8 +373,7 @@ class ViewProcessorIT {
                         fromTheBeginning.add(all.handle(event));
                     }
                 },
-                StreamingOptions.defaults(),
-                ProcessorListener.none())) {
+                StreamingOptions.defaults())) {
             await(Duration.ofSeconds(10), () -> fromTheBeginning.size() == 3);
         }
         assertThat(fromTheBeginning.getLast().ns()).containsExactly(1, 2, 3);
@@ -398,8 +381,7 @@ class ViewProcessorIT {
         List<Applied> fromNow = new CopyOnWriteArrayList<>();
         MaterializedView<Applied, Numbered> recent =
                 MaterializedView.of(APPLIED, InMemoryViewStateRepository.<Numbered, Applied>of(Numbered::stream));
-        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
-                db,
+        try (ViewProcessor processor = store.startAtLeastOnce(
                 "history-new",
                 TYPES,
                 event -> {
@@ -407,8 +389,7 @@ class ViewProcessorIT {
                         fromNow.add(recent.handle(event));
                     }
                 },
-                StreamingOptions.defaults().withStartAt(Instant.now()),
-                ProcessorListener.none())) {
+                StreamingOptions.defaults().withStartAt(Instant.now()))) {
             append("history-1", 4, 5);
             await(Duration.ofSeconds(10), () -> fromNow.size() == 2 && processor.lag() == 0);
         }
@@ -418,8 +399,8 @@ class ViewProcessorIT {
     @Test
     void a_failed_call_about_the_view_is_a_typed_store_exception_naming_the_view() throws Exception {
         registerView("typed");
-        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
-                db, "typed", TYPES, event -> {}, StreamingOptions.defaults(), ProcessorListener.none())) {
+        try (ViewProcessor processor =
+                store.startAtLeastOnce("typed", TYPES, event -> {}, StreamingOptions.defaults())) {
             assertThatThrownBy(() -> processor.release(new Partition("numbered", "nobody")))
                     .isInstanceOf(EventStoreAccessException.class)
                     .hasMessageContaining("cannot release")
@@ -435,17 +416,16 @@ class ViewProcessorIT {
         for (int i = 0; i < 5; i++) {
             append("queried-" + i, 1, i + 1);
         }
-        ViewStates<Applied> states = ViewStates.jsonb(db, "queried_states", Applied.class, new ObjectMapper());
+        ViewStates<Applied> states = store.viewStates("queried_states", Applied.class);
         assertThatThrownBy(() -> states.find("queried-0"))
                 .isInstanceOf(EventStoreAccessException.class)
                 .hasMessageContaining("does not exist");
 
-        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
-                db,
+        try (ViewProcessor processor = store.startView(
                 "queried",
                 TYPES,
                 APPLIED,
-                TransactionalViewStore.jsonb("queried_states", Numbered::stream, Applied.class, new ObjectMapper()),
+                store.jsonbViewStore("queried_states", Numbered::stream, Applied.class),
                 StreamingOptions.defaults())) {
             await(Duration.ofSeconds(10), () -> processor.lag() == 0);
         }
@@ -461,7 +441,7 @@ class ViewProcessorIT {
         assertThat(rest.getLast().updatedAt()).isNotNull();
         assertThat(states.page("queried-4", 10)).isEmpty();
         assertThatThrownBy(() -> states.page(null, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ViewStates.jsonb(db, "Not A Table", Applied.class, new ObjectMapper()))
+        assertThatThrownBy(() -> store.viewStates("Not A Table", Applied.class))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -476,12 +456,11 @@ class ViewProcessorIT {
             }
             return APPLIED.evolve(state, event);
         });
-        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
-                db,
+        try (ViewProcessor processor = store.startView(
                 "takeover",
                 TYPES,
                 stallOnce,
-                TransactionalViewStore.jsonb("takeover", Numbered::stream, Applied.class, new ObjectMapper()),
+                store.jsonbViewStore("takeover", Numbered::stream, Applied.class),
                 StreamingOptions.defaults()
                         .withWorkers(2)
                         .withLeaseTimeout(Duration.ofSeconds(1))
@@ -497,12 +476,11 @@ class ViewProcessorIT {
     void rebuild_replays_the_log_into_empty_states_atomically() throws Exception {
         registerView("rebuilt");
         append("rebuilt-1", 1, 5);
-        try (ViewProcessor processor = ViewProcessor.exactlyOnce(
-                db,
+        try (ViewProcessor processor = store.startView(
                 "rebuilt",
                 TYPES,
                 APPLIED,
-                TransactionalViewStore.jsonb("rebuilt", Numbered::stream, Applied.class, new ObjectMapper()),
+                store.jsonbViewStore("rebuilt", Numbered::stream, Applied.class),
                 StreamingOptions.defaults())) {
             await(Duration.ofSeconds(10), () -> processor.lag() == 0);
             assertThat(states("rebuilt").get("rebuilt-1")).containsExactly(1, 2, 3, 4, 5);
@@ -527,28 +505,22 @@ class ViewProcessorIT {
                 .withLeaseTimeout(Duration.ofSeconds(9))
                 .withPollInterval(Duration.ofMillis(200));
         List<Numbered> seen = Collections.synchronizedList(new ArrayList<>());
-        try (ViewProcessor processor =
-                ViewProcessor.atLeastOnce(db, "kept", TYPES, seen::add, options, ProcessorListener.none())) {
+        try (ViewProcessor processor = store.startAtLeastOnce("kept", TYPES, seen::add, options)) {
             await(Duration.ofSeconds(10), () -> processor.lag() == 0);
         }
         assertThat(seen).extracting(Numbered::n).containsExactly(1, 2, 3);
         assertThat(viewSettings("kept")).isEqualTo(settings);
 
-        try (SagaProcessor saga = SagaProcessor.of(
-                db, "kept", TYPES, Saga.<Numbered, String>of(event -> List.of()), (c, id) -> {}, options)) {
+        try (SagaProcessor saga =
+                store.startSaga("kept", TYPES, Saga.<Numbered, String>of(event -> List.of()), (c, id) -> {}, options)) {
             await(Duration.ofSeconds(10), () -> saga.lag() == 0);
         }
         assertThat(viewSettings("kept")).isEqualTo(settings);
 
         // an explicit, different start still moves the view (the log is delivered again) and keeps the settings
         List<Numbered> again = Collections.synchronizedList(new ArrayList<>());
-        try (ViewProcessor processor = ViewProcessor.atLeastOnce(
-                db,
-                "kept",
-                TYPES,
-                again::add,
-                options.withStartAt(StreamingOptions.FROM_THE_BEGINNING),
-                ProcessorListener.none())) {
+        try (ViewProcessor processor = store.startAtLeastOnce(
+                "kept", TYPES, again::add, options.withStartAt(StreamingOptions.FROM_THE_BEGINNING))) {
             await(Duration.ofSeconds(10), () -> processor.lag() == 0);
         }
         // the whole log of the class's schema, of which this test's stream

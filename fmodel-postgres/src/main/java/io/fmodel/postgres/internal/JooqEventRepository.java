@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@link PostgresEventRepository} on the SQL API of {@code sql/}: its statements are rendered once from the generated
- * jOOQ routines and run as plain JDBC prepared statements. Not an API: use {@link PostgresEventRepository#of}.
+ * jOOQ routines and run as plain JDBC prepared statements. Not an API: use {@link io.fmodel.postgres.PostgresEventStore#repository}.
  */
 public final class JooqEventRepository<C, E> implements PostgresEventRepository<C, E> {
 
@@ -228,7 +228,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     /**
      * {@return a repository; registers the event types (I/O)}
      *
-     * @see PostgresEventRepository#of(DataSource, EventTypes, Function, ObjectMapper)
+     * @see io.fmodel.postgres.PostgresEventStore#repository
      */
     public static <C, E> JooqEventRepository<C, E> create(
             DataSource dataSource,
@@ -276,6 +276,11 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     @Override
     public EventTypes<E> eventTypes() {
         return eventTypes;
+    }
+
+    @Override
+    public String streamId(C command) {
+        return streamIdOf(command);
     }
 
     @Override

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link PostgresSnapshotRepository} on {@code get_snapshot} and {@code save_snapshot}, rendered once from the
  * generated routines and run as plain JDBC, like {@link JooqEventRepository}. Not an API: use
- * {@link PostgresSnapshotRepository#of}.
+ * {@link io.fmodel.postgres.PostgresEventStore#snapshots}.
  */
 public final class JooqSnapshotRepository<C, S> implements PostgresSnapshotRepository<C, S> {
 
@@ -76,7 +76,7 @@ public final class JooqSnapshotRepository<C, S> implements PostgresSnapshotRepos
     /**
      * {@return a repository; does no I/O}
      *
-     * @see PostgresSnapshotRepository#of(DataSource, String, Function, Class, String, ObjectMapper)
+     * @see io.fmodel.postgres.PostgresEventStore#snapshots
      */
     public static <C, S> JooqSnapshotRepository<C, S> create(
             DataSource dataSource,

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.fmodel.postgres.EventStoreException;
 import io.fmodel.postgres.EventTypes;
 import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.PostgresEventStore;
 import io.fmodel.postgres.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -132,7 +133,7 @@ class IdentifierLimitsIT {
     @Test
     void java_refuses_an_empty_or_oversized_stream_id_before_any_io() throws SQLException {
         PostgresEventRepository<Cmd, Evt> repository =
-                PostgresEventRepository.of(db.dataSource(), EventTypes.of("il-java", Evt.class), Cmd::id);
+                PostgresEventStore.of(db.dataSource()).repository(EventTypes.of("il-java", Evt.class), Cmd::id);
         for (String id : List.of("", "z".repeat(513))) {
             assertThatThrownBy(() -> repository.append(new Do(id), UUID.randomUUID(), List.of(new Done(id)), null))
                     .isInstanceOf(EventStoreException.class)

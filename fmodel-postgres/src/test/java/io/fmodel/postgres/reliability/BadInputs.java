@@ -10,6 +10,7 @@ import io.fmodel.postgres.EventTypes;
 import io.fmodel.postgres.FinalStreamException;
 import io.fmodel.postgres.MissingValueException;
 import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.PostgresEventStore;
 import io.fmodel.postgres.UnknownPreviousEventException;
 import io.fmodel.postgres.UnregisteredEventTypeException;
 import io.fmodel.postgres.internal.SqlErrors;
@@ -62,13 +63,13 @@ final class BadInputs {
 
     void tryAll() throws Exception {
         PostgresEventRepository<TallyCommand, TallyEvent> tallies =
-                PostgresEventRepository.of(dataSource, Tally.types(), Tally::streamOf);
+                PostgresEventStore.of(dataSource).repository(Tally.types(), Tally::streamOf);
         PostgresEventRepository<TallyCommand, TallyEvent> closing =
                 tallies.closingWith(event -> event instanceof Closed);
         EventSourcingAggregate<TallyCommand, Long, TallyEvent> aggregate =
                 EventSourcingAggregate.of(Tally.TALLY, closing);
         PostgresEventRepository<String, Object> loose =
-                PostgresEventRepository.of(dataSource, EventTypes.of("loose", Object.class), id -> id);
+                PostgresEventStore.of(dataSource).repository(EventTypes.of("loose", Object.class), id -> id);
 
         // views from now on: they see the streams below, not the whole log
         call("SELECT * FROM register_view('bad_view')");

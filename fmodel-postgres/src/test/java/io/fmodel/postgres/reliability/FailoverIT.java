@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fmodel.core.application.EventSourcingAggregate;
 import io.fmodel.postgres.Await;
-import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.PostgresEventStore;
 import io.fmodel.postgres.SchemaInstaller;
 import io.fmodel.postgres.reliability.Tally.Add;
 import io.fmodel.postgres.reliability.Tally.TallyCommand;
@@ -134,7 +134,7 @@ class FailoverIT {
                         SmallApp.pool(pair.primary().jdbcUrl("postgres"), "app-commands", 2, new Properties())) {
             SchemaInstaller.install(pool);
             var aggregate = EventSourcingAggregate.of(
-                    Tally.TALLY, PostgresEventRepository.of(pool, Tally.types(), Tally::streamOf));
+                    Tally.TALLY, PostgresEventStore.of(pool).repository(Tally.types(), Tally::streamOf));
             Set<UUID> streamed = handle(aggregate, "before", 10);
             pair.awaitStandbyReplayed(Duration.ofSeconds(30));
             pair.stopStandby(); // a standby that lags: the primary acknowledges without it

@@ -10,6 +10,7 @@ import io.fmodel.core.application.RetriesExhaustedException;
 import io.fmodel.core.application.RetryPolicy;
 import io.fmodel.core.application.StoreUnavailableException;
 import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.PostgresEventStore;
 import io.fmodel.postgres.SchemaInstaller;
 import io.fmodel.postgres.StreamingOptions;
 import io.fmodel.postgres.TransactionalViewStore;
@@ -120,7 +121,7 @@ class ReliabilityIT {
         try (HikariDataSource writerPool = pool("reliability-writer", WRITERS);
                 HikariDataSource consumerPool = pool("reliability-consumer", 16)) {
             PostgresEventRepository<TallyCommand, TallyEvent> repository =
-                    PostgresEventRepository.of(writerPool, Tally.types(), Tally::streamOf);
+                    PostgresEventStore.of(writerPool).repository(Tally.types(), Tally::streamOf);
             EventSourcingAggregate<TallyCommand, Long, TallyEvent> aggregate = EventSourcingAggregate.of(
                             Tally.TALLY, repository)
                     .withRetry(RetryPolicy.of(10, Duration.ofMillis(1), Duration.ofMillis(50)));
@@ -134,11 +135,13 @@ class ReliabilityIT {
                     .withBackoff(Duration.ofMillis(20), Duration.ofMillis(500))
                     .withMaxAttempts(1_000)
                     .withStartAt(StreamingOptions.FROM_THE_BEGINNING);
-            TransactionalViewStore<Total, TallyEvent> totals =
-                    TransactionalViewStore.jsonb(VIEW, Tally::streamOf, Total.class, JSON);
+            TransactionalViewStore<Total, TallyEvent> totals = PostgresEventStore.of(writerPool)
+                    .withObjectMapper(JSON)
+                    .jsonbViewStore(VIEW, Tally::streamOf, Total.class);
             List<ViewProcessor> stable = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                stable.add(ViewProcessor.exactlyOnce(consumerPool, VIEW, Tally.types(), Tally.TOTALS, totals, options));
+                stable.add(PostgresEventStore.of(consumerPool)
+                        .startView(VIEW, Tally.types(), Tally.TOTALS, totals, options));
             }
             CrashingConsumers crashing = new CrashingConsumers(consumerPool, totals, options.withWorkers(1));
 
@@ -369,8 +372,8 @@ class ReliabilityIT {
             while (System.nanoTime() < deadline) {
                 int seen = crashes.get();
                 try {
-                    current.set(ViewProcessor.exactlyOnce(
-                            dataSource, VIEW, Tally.types(), Tally.TOTALS, new CrashingStore(store, crashes), options));
+                    current.set(PostgresEventStore.of(dataSource)
+                            .startView(VIEW, Tally.types(), Tally.TOTALS, new CrashingStore(store, crashes), options));
                 } catch (RuntimeException e) {
                     sleep(200); // the server is restarting: a supervisor would try again
                     continue;

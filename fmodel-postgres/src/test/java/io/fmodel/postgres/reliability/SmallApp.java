@@ -10,8 +10,8 @@ import io.fmodel.core.application.StoreUnavailableException;
 import io.fmodel.postgres.Await;
 import io.fmodel.postgres.EventStoreException;
 import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.PostgresEventStore;
 import io.fmodel.postgres.StreamingOptions;
-import io.fmodel.postgres.TransactionalViewStore;
 import io.fmodel.postgres.ViewProcessor;
 import io.fmodel.postgres.reliability.Tally.Add;
 import io.fmodel.postgres.reliability.Tally.TallyCommand;
@@ -74,15 +74,17 @@ final class SmallApp implements AutoCloseable {
      */
     SmallApp(DataSource commands, DataSource processors) {
         PostgresEventRepository<TallyCommand, TallyEvent> repository =
-                PostgresEventRepository.of(commands, Tally.types(), Tally::streamOf);
+                PostgresEventStore.of(commands).repository(Tally.types(), Tally::streamOf);
         this.aggregate = EventSourcingAggregate.of(Tally.TALLY, repository);
-        this.view = ViewProcessor.exactlyOnce(
-                processors,
-                VIEW,
-                Tally.types(),
-                Tally.TOTALS,
-                TransactionalViewStore.jsonb(VIEW, Tally::streamOf, Total.class, JSON),
-                StreamingOptions.defaults());
+        this.view = PostgresEventStore.of(processors)
+                .startView(
+                        VIEW,
+                        Tally.types(),
+                        Tally.TOTALS,
+                        PostgresEventStore.of(commands)
+                                .withObjectMapper(JSON)
+                                .jsonbViewStore(VIEW, Tally::streamOf, Total.class),
+                        StreamingOptions.defaults());
     }
 
     /** Starts the command threads; they run until {@link #stopCommands()}. */

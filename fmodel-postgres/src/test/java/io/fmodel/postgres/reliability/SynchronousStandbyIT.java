@@ -7,7 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fmodel.core.application.EventSourcingAggregate;
 import io.fmodel.postgres.Await;
 import io.fmodel.postgres.EventStoreTimeoutException;
-import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.PostgresEventStore;
 import io.fmodel.postgres.SchemaInstaller;
 import io.fmodel.postgres.reliability.Tally.Add;
 import io.fmodel.postgres.reliability.Tally.Added;
@@ -67,7 +67,8 @@ class SynchronousStandbyIT {
 
     @Test
     void while_the_standby_is_down_a_bounded_command_fails_in_time_saying_its_events_are_stored() throws Exception {
-        var repository = PostgresEventRepository.<TallyCommand, TallyEvent>of(pool, Tally.types(), Tally::streamOf)
+        var repository = PostgresEventStore.of(pool)
+                .<TallyCommand, TallyEvent>repository(Tally.types(), Tally::streamOf)
                 .withTimeout(Duration.ofSeconds(1));
         var aggregate = EventSourcingAggregate.of(Tally.TALLY, repository);
         pair.stopStandby();
@@ -96,7 +97,8 @@ class SynchronousStandbyIT {
 
     @Test
     void a_connection_broken_while_its_commit_waits_for_the_standby_is_settled_by_the_aggregate() throws Exception {
-        var repository = PostgresEventRepository.<TallyCommand, TallyEvent>of(pool, Tally.types(), Tally::streamOf)
+        var repository = PostgresEventStore.of(pool)
+                .<TallyCommand, TallyEvent>repository(Tally.types(), Tally::streamOf)
                 .withTimeout(Duration.ZERO);
         var aggregate = EventSourcingAggregate.of(Tally.TALLY, repository);
         pair.stopStandby();
