@@ -82,7 +82,9 @@ public interface EventSourcingAggregate<C, S, E> {
      * when none is newer). Once the append committed, if at least {@code snapshotPolicy.every()} events were fetched
      * and appended since the snapshot, the state with the new events is saved as the snapshot of the last one; a
      * failing save does not fail the command ({@link SnapshotPolicy}). A decision with no events saves the fetched
-     * state on the same condition. A conflict retries the whole attempt, snapshot load included.
+     * state on the same condition. An append that {@linkplain Appended.Replayed replays} the command id (its first
+     * attempt committed concurrently, after another version) saves nothing. A conflict retries the whole attempt,
+     * snapshot load included.
      *
      * {@snippet :
      * var snapshots = InMemorySnapshotRepository.<CounterCommand, Integer>of(CounterCommand::counterId);

@@ -39,7 +39,7 @@ record FetchDecideAppend<C, S, E, V>(
             return List.of();
         }
         @Nullable V expected = history.isEmpty() ? null : history.getLast().version();
-        return Histories.events(repository.append(command, commandId, events, expected));
+        return repository.append(command, commandId, events, expected).events();
     }
 
     @Override

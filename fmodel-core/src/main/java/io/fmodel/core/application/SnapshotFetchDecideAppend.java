@@ -67,31 +67,20 @@ record SnapshotFetchDecideAppend<C, S, E, V>(
             }
             return List.of();
         }
-        List<StoredEvent<E, V>> appended = repository.append(command, commandId, events, version);
-        if (writtenNow(appended, events)) {
-            for (StoredEvent<E, V> stored : appended) {
-                state = decider.evolve(state, stored.event());
+        return switch (repository.append(command, commandId, events, version)) {
+            case Appended.Written<E, V> written -> {
+                // the events of this decision, written right after the version it expected: folded onto its state
+                List<StoredEvent<E, V>> stored = written.stored();
+                for (StoredEvent<E, V> event : stored) {
+                    state = decider.evolve(state, event.event());
+                }
+                saveIfDue(command, state, stored.getLast().version(), fetched.size() + stored.size());
+                yield written.events();
             }
-            saveIfDue(command, state, appended.getLast().version(), fetched.size() + appended.size());
-        }
-        return Histories.events(appended);
-    }
-
-    /**
-     * Whether {@code appended} are the events of this decision, written after the version it expected. A replay of
-     * the same command id, appended concurrently after another version, returns other instances: folding those onto
-     * this state could make a wrong snapshot, so none is saved then.
-     */
-    private static <E, V> boolean writtenNow(List<StoredEvent<E, V>> appended, List<E> events) {
-        if (appended.size() != events.size()) {
-            return false;
-        }
-        for (int i = 0; i < events.size(); i++) {
-            if (appended.get(i).event() != events.get(i)) {
-                return false;
-            }
-        }
-        return true;
+            // Appended by this command id before, after another version (a concurrent first attempt): folding them
+            // onto this state could make a wrong snapshot, so none is saved.
+            case Appended.Replayed<E, V> replayed -> replayed.events();
+        };
     }
 
     private void saveIfDue(C command, S state, V version, int eventsSinceSnapshot) {

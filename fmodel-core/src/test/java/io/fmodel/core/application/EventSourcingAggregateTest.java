@@ -71,7 +71,7 @@ class EventSourcingAggregateTest {
             }
 
             @Override
-            public List<StoredEvent<Event, Long>> append(
+            public Appended<Event, Long> append(
                     Add command, UUID commandId, List<Event> events, @Nullable Long expectedVersion) {
                 expected.add(expectedVersion);
                 return repository.append(command, commandId, events, expectedVersion);
