@@ -67,10 +67,13 @@ public interface EventSourcingAggregate<C, S, E> {
      */
     EventSourcingAggregate<C, S, E> withRecovery(RetryPolicy recovery);
 
-    /** {@return an aggregate of {@code decider} over {@code repository}, with the default retry policy} */
+    /**
+     * {@return an aggregate of {@code decider} over {@code repository}, with the default retry policy and no snapshots:
+     * the aggregate below with {@link SnapshotRepository#none()}, folding the whole stream for every command}
+     */
     static <C, S, E, V> EventSourcingAggregate<C, S, E> of(
             Decider<C, S, E> decider, EventRepository<C, E, V> repository) {
-        return new FetchDecideAppend<>(decider, repository, RetryPolicy.defaults(), RetryPolicy.recoveryDefaults());
+        return FetchDecideAppend.withoutSnapshots(decider, repository);
     }
 
     /**
@@ -96,7 +99,7 @@ public interface EventSourcingAggregate<C, S, E> {
             EventRepository<C, E, V> repository,
             SnapshotRepository<C, S, V> snapshots,
             SnapshotPolicy snapshotPolicy) {
-        return new SnapshotFetchDecideAppend<>(
+        return new FetchDecideAppend<>(
                 decider, repository, snapshots, snapshotPolicy, RetryPolicy.defaults(), RetryPolicy.recoveryDefaults());
     }
 }

@@ -235,6 +235,24 @@ class SnapshottingAggregateTest {
     }
 
     @Test
+    void the_snapshot_repository_that_keeps_nothing_never_stores_a_snapshot() {
+        SnapshotRepository<Add, Integer, Long> none = SnapshotRepository.none();
+        none.save(new Add("c-1", 0), new Snapshot<>(5, 5L));
+        assertThat(none.load(new Add("c-1", 0))).isEmpty();
+
+        InMemoryEventRepository<Add, Event> plainEvents = Counter.repository();
+        var plain = EventSourcingAggregate.of(Counter.DECIDER, plainEvents);
+        var overNone = EventSourcingAggregate.of(Counter.DECIDER, repository, none, SnapshotPolicy.every(1));
+        for (int amount : List.of(30, 30, 50, 1)) {
+            Add command = new Add("c-1", amount);
+            UUID id = UUID.randomUUID();
+            assertThat(overNone.handle(command, id)).isEqualTo(plain.handle(command, id));
+            assertThat(none.load(command)).isEmpty();
+        }
+        assertThat(repository.stream("c-1")).isEqualTo(plainEvents.stream("c-1"));
+    }
+
+    @Test
     void a_snapshot_never_moves_backwards() {
         Add command = new Add("c-1", 0);
         snapshots.save(command, new Snapshot<>(5, 5L));
