@@ -4,6 +4,7 @@ import io.fmodel.benchmarks.Account.AccountEvent;
 import io.fmodel.benchmarks.Account.Balance;
 import io.fmodel.benchmarks.Account.Deposit;
 import io.fmodel.benchmarks.Account.Deposited;
+import io.fmodel.core.application.Appended;
 import io.fmodel.core.application.ConcurrencyConflictException;
 import io.fmodel.core.application.EventRepository;
 import io.fmodel.core.application.EventSourcingAggregate;
@@ -61,7 +62,7 @@ final class CommandBenchmarks {
         }
 
         @Override
-        public List<StoredEvent<AccountEvent, UUID>> append(
+        public Appended<AccountEvent, UUID> append(
                 Deposit command, UUID commandId, List<AccountEvent> events, @Nullable UUID expectedVersion) {
             try {
                 return delegate.append(command, commandId, events, expectedVersion);
@@ -215,12 +216,12 @@ final class CommandBenchmarks {
                     }
                 }
                 case REPOSITORY -> {
-                    List<StoredEvent<AccountEvent, UUID>> stored = repository.append(
+                    Appended<AccountEvent, UUID> appended = repository.append(
                             new Deposit(prefix + s, 1),
                             UUID.randomUUID(),
                             List.of(new Deposited(prefix + s, 1, Account.NOTE)),
                             heads[s]);
-                    heads[s] = stored.getLast().version();
+                    heads[s] = appended.stored().getLast().version();
                 }
             }
         });

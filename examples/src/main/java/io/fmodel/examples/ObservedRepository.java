@@ -1,5 +1,6 @@
 package io.fmodel.examples;
 
+import io.fmodel.core.application.Appended;
 import io.fmodel.core.application.ConcurrencyConflictException;
 import io.fmodel.core.application.EventRepository;
 import io.fmodel.core.application.StoredEvent;
@@ -53,7 +54,7 @@ final class ObservedRepository<C, E, V> implements EventRepository<C, E, V> {
     }
 
     @Override
-    public List<StoredEvent<E, V>> append(C command, UUID commandId, List<E> events, @Nullable V expectedVersion) {
+    public Appended<E, V> append(C command, UUID commandId, List<E> events, @Nullable V expectedVersion) {
         try {
             return delegate.append(command, commandId, events, expectedVersion);
         } catch (ConcurrencyConflictException e) {

@@ -1,5 +1,6 @@
 package io.fmodel.examples;
 
+import io.fmodel.core.application.Appended;
 import io.fmodel.core.application.EventRepository;
 import io.fmodel.core.application.StoredEvent;
 import io.fmodel.examples.training.CourseCommand;
@@ -39,13 +40,22 @@ final class SchoolRepository implements EventRepository<SchoolCommand, SchoolEve
     }
 
     @Override
-    public List<StoredEvent<SchoolEvent, UUID>> append(
+    public Appended<SchoolEvent, UUID> append(
             SchoolCommand command, UUID commandId, List<SchoolEvent> events, @Nullable UUID expectedVersion) {
         return switch (command) {
             case TrainingCommand c ->
                 widen(trainings.append(c, commandId, narrow(events, TrainingEvent.class), expectedVersion));
             case CourseCommand c ->
                 widen(courses.append(c, commandId, narrow(events, CourseEvent.class), expectedVersion));
+        };
+    }
+
+    /** Written stays written and replayed stays replayed: an aggregate with snapshots relies on the difference. */
+    private static <E extends SchoolEvent> Appended<SchoolEvent, UUID> widen(Appended<E, UUID> appended) {
+        List<StoredEvent<SchoolEvent, UUID>> stored = widen(appended.stored());
+        return switch (appended) {
+            case Appended.Written<E, UUID> written -> new Appended.Written<>(stored);
+            case Appended.Replayed<E, UUID> replayed -> new Appended.Replayed<>(stored);
         };
     }
 

@@ -110,6 +110,6 @@ public interface Decider<C, S, E> {
      */
     static <C, S1, S2, E> RoutedDecider<C, Both<S1, S2>, E> combine(
             RoutedDecider<? extends C, S1, ? extends E> left, RoutedDecider<? extends C, S2, ? extends E> right) {
-        return CombinedDecider.of(left, right);
+        return new CombinedDecider<>(left, right);
     }
 }

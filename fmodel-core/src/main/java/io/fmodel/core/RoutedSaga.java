@@ -5,6 +5,7 @@ package io.fmodel.core;
  * combined}.
  *
  * <p>Made by {@link Saga#routed} or {@link Saga#combine}; routing is {@link Class#isInstance}, never {@code null}.
+ * Sealed: those are the only routed sagas, so a combined saga routes by the classes its leaves were given.
  *
  * {@snippet :
  * RoutedSaga<OrderPlaced, Command> routed = shipping.routed(OrderPlaced.class);
@@ -13,7 +14,7 @@ package io.fmodel.core;
  * @param <AR> action result type
  * @param <A> action type
  */
-public interface RoutedSaga<AR, A> extends Saga<AR, A> {
+public sealed interface RoutedSaga<AR, A> extends Saga<AR, A> permits TypedSaga, CombinedSaga {
 
     /** {@return whether {@code actionResult} is of a type this saga reacts to} */
     boolean reactsTo(Object actionResult);

@@ -69,6 +69,6 @@ public interface Saga<AR, A> {
      */
     static <AR, A> RoutedSaga<AR, A> combine(
             RoutedSaga<? extends AR, ? extends A> left, RoutedSaga<? extends AR, ? extends A> right) {
-        return CombinedSaga.of(left, right);
+        return new CombinedSaga<>(left, right);
     }
 }

@@ -71,6 +71,6 @@ public interface View<S, E> {
      */
     static <S1, S2, E> RoutedView<Both<S1, S2>, E> combine(
             RoutedView<S1, ? extends E> left, RoutedView<S2, ? extends E> right) {
-        return CombinedView.of(left, right);
+        return new CombinedView<>(left, right);
     }
 }

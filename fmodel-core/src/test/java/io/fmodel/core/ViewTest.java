@@ -52,4 +52,17 @@ class ViewTest {
         assertThat(both.evolves("unrelated")).isFalse();
         assertThat(both.evolve(Both.of(1, 1), "unrelated")).isEqualTo(Both.of(1, 1));
     }
+
+    @Test
+    void combined_views_chain_and_each_event_reaches_the_view_of_its_type() {
+        View<Integer, Added> adds = View.of(0, (n, e) -> n + 1);
+        RoutedView<Both<Both<Integer, Integer>, Integer>, Object> three = View.combine(
+                View.combine(TOTAL.routed(CounterEvent.class), TOGGLES.routed(SwitchEvent.class)),
+                adds.routed(Added.class));
+        Both<Both<Integer, Integer>, Integer> state = three.initialState();
+        state = three.evolve(state, new Added(2));
+        state = three.evolve(state, new Toggled(true));
+        state = three.evolve(state, "unrelated");
+        assertThat(state).isEqualTo(Both.of(Both.of(2, 1), 1));
+    }
 }

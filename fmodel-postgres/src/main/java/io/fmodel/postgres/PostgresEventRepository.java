@@ -28,7 +28,10 @@ import javax.sql.DataSource;
  *   <li>Every call is bounded ({@link #withTimeout}, default {@link #DEFAULT_TIMEOUT}): past the bound the driver
  *       cancels it and it throws {@link EventStoreTimeoutException}.
  *   <li>Every other failure is an {@link EventStoreException} subtype, not retried.
- *   <li>An append whose command id already produced events in the stream writes nothing and returns those events.
+ *   <li>An append whose command id already produced events in the stream writes nothing and returns those events
+ *       as {@link io.fmodel.core.application.Appended.Replayed}; an append that writes returns
+ *       {@link io.fmodel.core.application.Appended.Written}. The answer of {@code append_events} tells them apart (a
+ *       replay's rows do not carry the event ids generated for this call): no extra round trip.
  *   <li>Events are stored as JSON (Jackson) in {@code data}, typed by {@link EventTypes}. Creating a repository
  *       registers the decider's event types ({@code register_decider_event}, idempotent): it does I/O.
  * </ul>

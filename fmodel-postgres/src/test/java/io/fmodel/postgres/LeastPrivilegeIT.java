@@ -88,7 +88,7 @@ class LeastPrivilegeIT {
                 new Increment("api", 2),
                 UUID.randomUUID(),
                 List.of(new Incremented("api", 2)),
-                appended.getLast().version());
+                appended.stored().getLast().version());
         assertThat(repository.fetch(new Increment("api", 0)))
                 .extracting(stored -> stored.event())
                 .containsExactly(new Incremented("api", 1), new Incremented("api", 2));
@@ -191,15 +191,16 @@ class LeastPrivilegeIT {
                 command,
                 UUID.randomUUID(),
                 List.of(new Incremented("snapshotted", 2)),
-                appended.getLast().version());
+                appended.stored().getLast().version());
         snapshots.save(
                 command,
-                new io.fmodel.core.application.Snapshot<>(1, appended.getLast().version()));
+                new io.fmodel.core.application.Snapshot<>(
+                        1, appended.stored().getLast().version()));
         assertThat(snapshots.load(command))
                 .contains(new io.fmodel.core.application.Snapshot<>(
-                        1, appended.getLast().version()));
-        assertThat(repository.fetchAfter(command, appended.getLast().version(), first))
-                .contains(List.of(appended.getFirst(), next.getFirst()));
+                        1, appended.stored().getLast().version()));
+        assertThat(repository.fetchAfter(command, appended.stored().getLast().version(), first))
+                .contains(List.of(appended.stored().getFirst(), next.stored().getFirst()));
     }
 
     @Test

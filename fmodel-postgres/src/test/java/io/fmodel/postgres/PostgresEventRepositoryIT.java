@@ -3,6 +3,7 @@ package io.fmodel.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fmodel.core.application.Appended;
 import io.fmodel.core.application.ConcurrencyConflictException;
 import io.fmodel.core.application.StoredEvent;
 import io.fmodel.postgres.Counter.Closed;
@@ -45,13 +46,14 @@ class PostgresEventRepositoryIT {
                 command,
                 UUID.randomUUID(),
                 List.of(new Incremented("round-trip", 2), new Closed("round-trip", "done")),
-                first.getLast().version());
+                first.stored().getLast().version());
 
         List<StoredEvent<CounterEvent, UUID>> fetched = repository.fetch(command);
 
         assertThat(fetched).hasSize(3);
-        assertThat(fetched.subList(0, 1)).isEqualTo(first);
-        assertThat(fetched.subList(1, 3)).isEqualTo(next);
+        assertThat(first).isInstanceOf(Appended.Written.class);
+        assertThat(fetched.subList(0, 1)).isEqualTo(first.stored());
+        assertThat(fetched.subList(1, 3)).isEqualTo(next.stored());
         assertThat(fetched)
                 .extracting(StoredEvent::event)
                 .containsExactly(
@@ -68,7 +70,7 @@ class PostgresEventRepositoryIT {
                 command,
                 UUID.randomUUID(),
                 List.of(new Incremented("by-id", 2)),
-                first.getLast().version());
+                first.stored().getLast().version());
 
         assertThat(repository.read("by-id")).isEqualTo(repository.fetch(command));
         assertThat(repository.read("by-id"))
@@ -92,10 +94,12 @@ class PostgresEventRepositoryIT {
             }
             UUID commandId = UUID.randomUUID();
             var stored = repository.append(command, commandId, decision, version);
-            assertThat(stored).extracting(StoredEvent::event).containsExactlyElementsOf(decision);
-            // sent again: nothing appended, the same events back
-            assertThat(repository.append(command, commandId, decision, version)).isEqualTo(stored);
-            version = stored.getLast().version();
+            assertThat(stored).isInstanceOf(Appended.Written.class);
+            assertThat(stored.events()).containsExactlyElementsOf(decision);
+            // sent again: nothing appended, the same events back, as a replay
+            assertThat(repository.append(command, commandId, decision, version))
+                    .isEqualTo(new Appended.Replayed<>(stored.stored()));
+            version = stored.stored().getLast().version();
             all.addAll(decision);
         }
         assertThat(repository.fetch(command)).extracting(StoredEvent::event).containsExactlyElementsOf(all);
@@ -115,13 +119,13 @@ class PostgresEventRepositoryIT {
                 command,
                 UUID.randomUUID(),
                 List.of(new Incremented("stale", 1)),
-                v1.getLast().version());
+                v1.stored().getLast().version());
 
         assertThatThrownBy(() -> repository.append(
                         command,
                         UUID.randomUUID(),
                         List.of(new Incremented("stale", 5)),
-                        v1.getLast().version()))
+                        v1.stored().getLast().version()))
                 .isInstanceOf(ConcurrencyConflictException.class)
                 .satisfies(e ->
                         assertThat(((ConcurrencyConflictException) e).stream()).isEqualTo("counter/stale"));
@@ -170,12 +174,13 @@ class PostgresEventRepositoryIT {
                 command,
                 UUID.randomUUID(),
                 List.of(new Incremented("idempotent", 3)),
-                first.getLast().version());
+                first.stored().getLast().version());
         var stillTheSame = repository.append(
-                command, commandId, events, afterOthers.getLast().version());
+                command, commandId, events, afterOthers.stored().getLast().version());
 
-        assertThat(again).isEqualTo(first);
-        assertThat(stillTheSame).isEqualTo(first);
+        assertThat(first).isInstanceOf(Appended.Written.class);
+        assertThat(again).isEqualTo(new Appended.Replayed<>(first.stored()));
+        assertThat(stillTheSame).isEqualTo(new Appended.Replayed<>(first.stored()));
         assertThat(repository.fetch(command)).hasSize(3);
     }
 
@@ -254,7 +259,7 @@ class PostgresEventRepositoryIT {
                         command,
                         UUID.randomUUID(),
                         List.of(new Incremented("closing", 1)),
-                        stored.getLast().version()))
+                        stored.stored().getLast().version()))
                 .isInstanceOf(FinalStreamException.class);
         assertThatThrownBy(() -> closing.append(
                         new Increment("closing-early", 1),

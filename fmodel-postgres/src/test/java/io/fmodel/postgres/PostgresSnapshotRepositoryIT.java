@@ -44,7 +44,11 @@ class PostgresSnapshotRepositoryIT {
             List<StoredEvent<CounterEvent, UUID>> history = events.fetch(new Increment(stream, 1));
             @Nullable UUID last = history.isEmpty() ? null : history.getLast().version();
             stored.addAll(events.append(
-                    new Increment(stream, 1), commandId, List.of(new Incremented(stream, stored.size() + 1)), last));
+                            new Increment(stream, 1),
+                            commandId,
+                            List.of(new Incremented(stream, stored.size() + 1)),
+                            last)
+                    .stored());
         }
         return stored;
     }
@@ -164,7 +168,7 @@ class PostgresSnapshotRepositoryIT {
                     }
 
                     @Override
-                    public List<StoredEvent<CounterEvent, UUID>> append(
+                    public io.fmodel.core.application.Appended<CounterEvent, UUID> append(
                             Increment c, UUID id, List<CounterEvent> e, @Nullable UUID v) {
                         throw new UnsupportedOperationException();
                     }
@@ -187,9 +191,10 @@ class PostgresSnapshotRepositoryIT {
                 command,
                 UUID.randomUUID(),
                 List.of(new Incremented("batch", 3)),
-                first.getLast().version());
-        assertThat(events.fetchAfter(command, next.getFirst().version(), batch).orElseThrow())
-                .containsExactlyElementsOf(first);
+                first.stored().getLast().version());
+        assertThat(events.fetchAfter(command, next.stored().getFirst().version(), batch)
+                        .orElseThrow())
+                .containsExactlyElementsOf(first.stored());
     }
 
     private static String stderrOf(Runnable action) {

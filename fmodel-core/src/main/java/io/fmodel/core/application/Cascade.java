@@ -53,12 +53,12 @@ record Cascade<C, S, E>(FetchDecideAppend<C, S, E, ?> step, Saga<? super E, ? ex
 
     @Override
     public OrchestratingAggregate<C, S, E> withRetry(RetryPolicy policy) {
-        return new Cascade<>(step.withPolicy(policy), saga, maxDepth);
+        return new Cascade<>(step.withRetry(policy), saga, maxDepth);
     }
 
     @Override
     public OrchestratingAggregate<C, S, E> withRecovery(RetryPolicy recovery) {
-        return new Cascade<>(step.withRecoveryPolicy(recovery), saga, maxDepth);
+        return new Cascade<>(step.withRecovery(recovery), saga, maxDepth);
     }
 
     @Override

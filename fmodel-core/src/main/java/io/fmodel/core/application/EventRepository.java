@@ -17,10 +17,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #append} writes all {@code events} atomically, or none of them. It succeeds only if the stream's
  *       current version is still {@code expectedVersion} ({@code null}: the stream must be empty); otherwise it
  *       throws {@link ConcurrencyConflictException} and writes nothing.
- *   <li>An append whose {@code commandId} was already appended to the stream writes nothing and returns the events
- *       that command appended the first time (idempotent retries). An append that writes returns the very
- *       {@code events} instances it was given (an aggregate with snapshots relies on it to tell a write from a
- *       replay; a repository that returns copies only makes it skip saving snapshots).
+ *   <li>An append that writes returns {@link Appended.Written}: one stored event per event given, in order. An
+ *       append whose {@code commandId} was already appended to the stream writes nothing and returns
+ *       {@link Appended.Replayed} with the events that command appended the first time (idempotent retries),
+ *       whatever {@code events} and {@code expectedVersion} are. An aggregate with snapshots folds only a written
+ *       result onto the state it decided on.
+ *   <li>An append of no events does nothing, not even a check, and returns {@link Appended.Written} of none.
  *   <li>{@link #fetchAfter} returns what {@link #fetch} would, less the events up to the snapshot's that the
  *       snapshot's state already holds (see there).
  * </ul>
@@ -43,10 +45,11 @@ public interface EventRepository<C, E, V> {
     /**
      * Appends {@code events} to the stream {@code command} addresses, all or nothing.
      *
-     * @return the stored events, in order; for an already-applied {@code commandId}, the events it produced then
+     * @return the events written now ({@link Appended.Written}), or, for an already-applied {@code commandId}, the
+     *     events it produced then ({@link Appended.Replayed})
      * @throws ConcurrencyConflictException when the stream's version is no longer {@code expectedVersion}
      */
-    List<StoredEvent<E, V>> append(C command, UUID commandId, List<E> events, @Nullable V expectedVersion);
+    Appended<E, V> append(C command, UUID commandId, List<E> events, @Nullable V expectedVersion);
 
     /**
      * {@return the events of the stream {@code command} addresses after the event of version {@code after}, oldest

@@ -67,10 +67,13 @@ public interface EventSourcingAggregate<C, S, E> {
      */
     EventSourcingAggregate<C, S, E> withRecovery(RetryPolicy recovery);
 
-    /** {@return an aggregate of {@code decider} over {@code repository}, with the default retry policy} */
+    /**
+     * {@return an aggregate of {@code decider} over {@code repository}, with the default retry policy and no snapshots:
+     * the aggregate below with {@link SnapshotRepository#none()}, folding the whole stream for every command}
+     */
     static <C, S, E, V> EventSourcingAggregate<C, S, E> of(
             Decider<C, S, E> decider, EventRepository<C, E, V> repository) {
-        return new FetchDecideAppend<>(decider, repository, RetryPolicy.defaults(), RetryPolicy.recoveryDefaults());
+        return FetchDecideAppend.withoutSnapshots(decider, repository);
     }
 
     /**
@@ -82,7 +85,9 @@ public interface EventSourcingAggregate<C, S, E> {
      * when none is newer). Once the append committed, if at least {@code snapshotPolicy.every()} events were fetched
      * and appended since the snapshot, the state with the new events is saved as the snapshot of the last one; a
      * failing save does not fail the command ({@link SnapshotPolicy}). A decision with no events saves the fetched
-     * state on the same condition. A conflict retries the whole attempt, snapshot load included.
+     * state on the same condition. An append that {@linkplain Appended.Replayed replays} the command id (its first
+     * attempt committed concurrently, after another version) saves nothing. A conflict retries the whole attempt,
+     * snapshot load included.
      *
      * {@snippet :
      * var snapshots = InMemorySnapshotRepository.<CounterCommand, Integer>of(CounterCommand::counterId);
@@ -94,7 +99,7 @@ public interface EventSourcingAggregate<C, S, E> {
             EventRepository<C, E, V> repository,
             SnapshotRepository<C, S, V> snapshots,
             SnapshotPolicy snapshotPolicy) {
-        return new SnapshotFetchDecideAppend<>(
+        return new FetchDecideAppend<>(
                 decider, repository, snapshots, snapshotPolicy, RetryPolicy.defaults(), RetryPolicy.recoveryDefaults());
     }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Loops over fetched histories shared by the aggregates: plain loops, on the path of every command. */
+/** A loop over fetched histories: a plain loop, on the path of every command. */
 final class Histories {
 
     private Histories() {}
@@ -21,14 +21,5 @@ final class Histories {
             }
         }
         return events == null ? List.of() : List.copyOf(events);
-    }
-
-    /** {@return the events of {@code stored}, in order} */
-    static <E, V> List<E> events(List<StoredEvent<E, V>> stored) {
-        List<E> events = new ArrayList<>(stored.size());
-        for (StoredEvent<E, V> event : stored) {
-            events.add(event.event());
-        }
-        return List.copyOf(events);
     }
 }

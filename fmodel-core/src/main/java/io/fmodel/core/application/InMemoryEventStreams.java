@@ -43,15 +43,18 @@ final class InMemoryEventStreams<C, E> implements InMemoryEventRepository<C, E> 
     }
 
     @Override
-    public List<StoredEvent<E, Long>> append(
-            C command, UUID commandId, List<E> events, @Nullable Long expectedVersion) {
+    public Appended<E, Long> append(C command, UUID commandId, List<E> events, @Nullable Long expectedVersion) {
         Objects.requireNonNull(commandId, "commandId");
         String streamId = streamIdOfCommand.apply(command);
+        if (events.isEmpty()) {
+            // as the PostgreSQL repository: nothing to write, nothing to check
+            return new Appended.Written<>(List.of());
+        }
         Stream<E> stream = streamOf(streamId);
         synchronized (stream) {
             List<StoredEvent<E, Long>> earlier = stream.byCommand.get(commandId);
             if (earlier != null) {
-                return earlier;
+                return new Appended.Replayed<>(earlier);
             }
             @Nullable
             Long current =
@@ -66,10 +69,8 @@ final class InMemoryEventStreams<C, E> implements InMemoryEventRepository<C, E> 
             }
             List<StoredEvent<E, Long>> appended = List.copyOf(stored);
             stream.events.addAll(appended);
-            if (!appended.isEmpty()) {
-                stream.byCommand.put(commandId, appended);
-            }
-            return appended;
+            stream.byCommand.put(commandId, appended);
+            return new Appended.Written<>(appended);
         }
     }
 }

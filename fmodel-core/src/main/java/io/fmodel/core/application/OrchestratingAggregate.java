@@ -58,9 +58,6 @@ public interface OrchestratingAggregate<C, S, E> {
     /** {@return an aggregate of {@code decider} and {@code saga} over {@code repository}} */
     static <C, S, E, V> OrchestratingAggregate<C, S, E> of(
             Decider<C, S, E> decider, Saga<? super E, ? extends C> saga, EventRepository<C, E, V> repository) {
-        return new Cascade<>(
-                new FetchDecideAppend<>(decider, repository, RetryPolicy.defaults(), RetryPolicy.recoveryDefaults()),
-                saga,
-                10);
+        return new Cascade<>(FetchDecideAppend.withoutSnapshots(decider, repository), saga, 10);
     }
 }

@@ -31,4 +31,20 @@ public interface SnapshotRepository<C, S, V> {
 
     /** Stores {@code snapshot} for the stream {@code command} addresses, unless a newer one is stored already. */
     void save(C command, Snapshot<S, V> snapshot);
+
+    /**
+     * {@return a repository that keeps nothing: {@link #load} is always empty and {@link #save} drops the snapshot}
+     *
+     * <p>Pure, no I/O. It is what {@link EventSourcingAggregate#of(io.fmodel.core.Decider, EventRepository)} runs on:
+     * an aggregate over it folds the whole history of the stream for every command, which is what an aggregate
+     * without snapshots does. It honours the contract above trivially (a cache that lost everything).
+     *
+     * {@snippet :
+     * var counters = EventSourcingAggregate.of(counter, repository, SnapshotRepository.none(), SnapshotPolicy.every(100));
+     * // decides, appends and returns exactly what EventSourcingAggregate.of(counter, repository) does
+     * }
+     */
+    static <C, S, V> SnapshotRepository<C, S, V> none() {
+        return new NoSnapshots<>();
+    }
 }

@@ -88,7 +88,7 @@ final class Counter {
         }
 
         @Override
-        public List<StoredEvent<Event, Long>> append(
+        public Appended<Event, Long> append(
                 Add command, UUID commandId, List<Event> events, @Nullable Long expectedVersion) {
             if (racers.getAndDecrement() > 0) {
                 List<StoredEvent<Event, Long>> current = delegate.fetch(command);

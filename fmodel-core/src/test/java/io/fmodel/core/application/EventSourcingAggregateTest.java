@@ -50,6 +50,22 @@ class EventSourcingAggregateTest {
     }
 
     @Test
+    void without_snapshots_only_the_fetched_history_is_folded_never_the_new_events() {
+        AtomicInteger folds = new AtomicInteger();
+        var aggregate = EventSourcingAggregate.of(
+                io.fmodel.core.Decider.<Add, Integer, Event>of(0, Counter.DECIDER::decide, (count, event) -> {
+                    folds.incrementAndGet();
+                    return Counter.DECIDER.evolve(count, event);
+                }),
+                repository);
+        for (int i = 0; i < 3; i++) {
+            aggregate.handle(new Add("c-1", 1));
+        }
+        // 0 + 1 + 2: the appended events are folded only for a snapshot, and there is none to save
+        assertThat(folds).hasValue(3);
+    }
+
+    @Test
     void handling_a_command_id_again_returns_the_first_events_without_deciding_again() {
         AtomicInteger decisions = new AtomicInteger();
         var aggregate = EventSourcingAggregate.of(Counter.counting(decisions), repository);
@@ -71,7 +87,7 @@ class EventSourcingAggregateTest {
             }
 
             @Override
-            public List<StoredEvent<Event, Long>> append(
+            public Appended<Event, Long> append(
                     Add command, UUID commandId, List<Event> events, @Nullable Long expectedVersion) {
                 expected.add(expectedVersion);
                 return repository.append(command, commandId, events, expectedVersion);

@@ -23,12 +23,14 @@ class InMemoryEventRepositoryTest {
     @Test
     void appending_to_an_empty_stream_numbers_the_events_from_one() {
         UUID id = UUID.randomUUID();
-        List<StoredEvent<Event, Long>> stored =
+        Appended<Event, Long> appended =
                 repository.append(add, id, List.of(new Added("c-1", 1), new Added("c-1", 2)), null);
-        assertThat(stored)
-                .containsExactly(
-                        new StoredEvent<>(new Added("c-1", 1), 1L, id), new StoredEvent<>(new Added("c-1", 2), 2L, id));
-        assertThat(repository.fetch(add)).isEqualTo(stored);
+        assertThat(appended)
+                .isEqualTo(new Appended.Written<>(List.of(
+                        new StoredEvent<>(new Added("c-1", 1), 1L, id),
+                        new StoredEvent<>(new Added("c-1", 2), 2L, id))));
+        assertThat(appended.events()).containsExactly(new Added("c-1", 1), new Added("c-1", 2));
+        assertThat(repository.fetch(add)).isEqualTo(appended.stored());
     }
 
     @Test
@@ -50,12 +52,32 @@ class InMemoryEventRepositoryTest {
     }
 
     @Test
-    void appending_a_command_id_again_returns_the_first_result_and_writes_nothing() {
+    void appending_a_command_id_again_replays_the_first_result_and_writes_nothing() {
         UUID id = UUID.randomUUID();
-        List<StoredEvent<Event, Long>> first = repository.append(add, id, List.of(new Added("c-1", 1)), null);
-        List<StoredEvent<Event, Long>> again = repository.append(add, id, List.of(new Added("c-1", 9)), null);
-        assertThat(again).isEqualTo(first);
-        assertThat(repository.fetch(add)).isEqualTo(first);
+        Appended<Event, Long> first = repository.append(add, id, List.of(new Added("c-1", 1)), null);
+        Appended<Event, Long> again = repository.append(add, id, List.of(new Added("c-1", 9)), null);
+        assertThat(first).isInstanceOf(Appended.Written.class);
+        assertThat(again).isEqualTo(new Appended.Replayed<>(first.stored()));
+        assertThat(repository.fetch(add)).isEqualTo(first.stored());
+    }
+
+    @Test
+    void a_replay_is_recognised_whatever_version_it_expects() {
+        UUID id = UUID.randomUUID();
+        repository.append(add, id, List.of(new Added("c-1", 1)), null);
+        repository.append(add, UUID.randomUUID(), List.of(new Added("c-1", 2)), 1L);
+        assertThat(repository.append(add, id, List.of(new Added("c-1", 9)), 1L))
+                .isInstanceOf(Appended.Replayed.class)
+                .extracting(Appended::events)
+                .isEqualTo(List.of(new Added("c-1", 1)));
+    }
+
+    @Test
+    void appending_no_events_writes_nothing_and_checks_nothing() {
+        repository.append(add, UUID.randomUUID(), List.of(new Added("c-1", 1)), null);
+        assertThat(repository.append(add, UUID.randomUUID(), List.of(), null))
+                .isEqualTo(new Appended.Written<>(List.of()));
+        assertThat(repository.fetch(add)).hasSize(1);
     }
 
     @Test

@@ -36,7 +36,7 @@ class RecoveryTest {
         }
 
         @Override
-        public List<StoredEvent<Event, Long>> append(
+        public Appended<Event, Long> append(
                 Add command, UUID commandId, List<Event> events, @Nullable Long expectedVersion) {
             appends.incrementAndGet();
             if (outages.getAndDecrement() > 0) {
@@ -93,7 +93,7 @@ class RecoveryTest {
             }
 
             @Override
-            public List<StoredEvent<Event, Long>> append(
+            public Appended<Event, Long> append(
                     Add command, UUID commandId, List<Event> events, @Nullable Long expectedVersion) {
                 throw new AssertionError("never reached");
             }

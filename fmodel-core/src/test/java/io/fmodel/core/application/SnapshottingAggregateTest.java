@@ -59,7 +59,7 @@ class SnapshottingAggregateTest {
             }
 
             @Override
-            public List<StoredEvent<Event, Long>> append(
+            public Appended<Event, Long> append(
                     Add command, UUID commandId, List<Event> events, @Nullable Long expectedVersion) {
                 expected.add(expectedVersion);
                 return repository.append(command, commandId, events, expectedVersion);
@@ -196,6 +196,60 @@ class SnapshottingAggregateTest {
                 SnapshotPolicy.every(2));
         assertThat(idle.handle(new Add("c-1", 1))).isEmpty();
         assertThat(snapshots.load(new Add("c-1", 0))).contains(new Snapshot<>(2, 2L));
+    }
+
+    @Test
+    void a_replayed_command_id_saves_no_snapshot_from_the_replayed_events() {
+        Add add = new Add("c-1", 5);
+        UUID commandId = UUID.randomUUID();
+        repository.append(add, UUID.randomUUID(), List.of(new Added("c-1", 1)), null);
+        // Between this attempt's fetch (version 1) and its append, another command appends Added 3 and the command's
+        // own first attempt Added 10 after it: the append replays Added 10 (version 3). Folded onto the state this
+        // attempt decided on (1), it would make the snapshot (11, 3) of a stream whose state at 3 is 14.
+        List<Appended<Event, Long>> results = new ArrayList<>();
+        EventRepository<Add, Event, Long> racedBySelf = new EventRepository<>() {
+            @Override
+            public List<StoredEvent<Event, Long>> fetch(Add command) {
+                return repository.fetch(command);
+            }
+
+            @Override
+            public Appended<Event, Long> append(
+                    Add command, UUID id, List<Event> events, @Nullable Long expectedVersion) {
+                if (results.isEmpty()) {
+                    repository.append(command, UUID.randomUUID(), List.of(new Added("c-1", 3)), expectedVersion);
+                    repository.append(command, id, List.of(new Added("c-1", 10)), 2L);
+                }
+                Appended<Event, Long> appended = repository.append(command, id, events, expectedVersion);
+                results.add(appended);
+                return appended;
+            }
+        };
+        var counters = EventSourcingAggregate.of(Counter.DECIDER, racedBySelf, snapshots, SnapshotPolicy.every(1));
+
+        assertThat(counters.handle(add, commandId)).containsExactly(new Added("c-1", 10));
+        assertThat(results).singleElement().isInstanceOf(Appended.Replayed.class);
+        assertThat(snapshots.load(add)).isEmpty();
+        assertThat(counters.handle(new Add("c-1", 0))).containsExactly(new Added("c-1", 0));
+        assertThat(snapshots.load(add)).contains(new Snapshot<>(14, 4L));
+    }
+
+    @Test
+    void the_snapshot_repository_that_keeps_nothing_never_stores_a_snapshot() {
+        SnapshotRepository<Add, Integer, Long> none = SnapshotRepository.none();
+        none.save(new Add("c-1", 0), new Snapshot<>(5, 5L));
+        assertThat(none.load(new Add("c-1", 0))).isEmpty();
+
+        InMemoryEventRepository<Add, Event> plainEvents = Counter.repository();
+        var plain = EventSourcingAggregate.of(Counter.DECIDER, plainEvents);
+        var overNone = EventSourcingAggregate.of(Counter.DECIDER, repository, none, SnapshotPolicy.every(1));
+        for (int amount : List.of(30, 30, 50, 1)) {
+            Add command = new Add("c-1", amount);
+            UUID id = UUID.randomUUID();
+            assertThat(overNone.handle(command, id)).isEqualTo(plain.handle(command, id));
+            assertThat(none.load(command)).isEmpty();
+        }
+        assertThat(repository.stream("c-1")).isEqualTo(plainEvents.stream("c-1"));
     }
 
     @Test

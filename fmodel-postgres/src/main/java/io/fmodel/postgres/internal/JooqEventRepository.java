@@ -3,6 +3,7 @@ package io.fmodel.postgres.internal;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.fmodel.core.application.Appended;
 import io.fmodel.core.application.StoredEvent;
 import io.fmodel.postgres.EventEncodingException;
 import io.fmodel.postgres.EventStoreTimeoutException;
@@ -362,14 +363,13 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     }
 
     @Override
-    public List<StoredEvent<E, UUID>> append(
-            C command, UUID commandId, List<E> events, @Nullable UUID expectedVersion) {
+    public Appended<E, UUID> append(C command, UUID commandId, List<E> events, @Nullable UUID expectedVersion) {
         String id = streamIdOf(command);
         if (commandId == null) {
             throw new MissingValueException(stream(id), "command id is null", null, null);
         }
         if (events.isEmpty()) {
-            return List.of();
+            return new Appended.Written<>(List.of());
         }
         int n = events.size();
         String[] names = new String[n];
@@ -441,15 +441,16 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         } catch (SQLException e) {
             throw failure(e, id, expectedVersion, timer, timer != null, commandId);
         }
-        if (appendedAsSent(rows, ids)) {
+        if (writtenNow(rows, ids)) {
+            // the events given, not decoded again: they are what was just encoded
             List<StoredEvent<E, UUID>> stored = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 stored.add(new StoredEvent<>(events.get(i), ids[i], commandId));
             }
-            return List.copyOf(stored);
+            return new Appended.Written<>(stored);
         }
-        // The command was applied before: these are the events it produced then.
-        return decode(id, rows);
+        // The command was applied before: append_events wrote nothing and returned the events it produced then.
+        return new Appended.Replayed<>(decode(id, rows));
     }
 
     /** The columns of an {@code events} row that a stored event needs. */
@@ -466,7 +467,13 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 result.getLong(6));
     }
 
-    private static boolean appendedAsSent(List<Row> rows, UUID[] ids) {
+    /**
+     * {@return whether {@code append_events} wrote the events of this call}: it returns either the rows it inserted,
+     * which carry the event ids generated for this call, or, for a command id that appended before, that command's
+     * rows, which cannot (their ids were generated for an earlier call, and event ids are unique). So the answer
+     * itself tells a write from a replay: no second query, no extra column.
+     */
+    private static boolean writtenNow(List<Row> rows, UUID[] ids) {
         if (rows.size() != ids.length) {
             return false;
         }
