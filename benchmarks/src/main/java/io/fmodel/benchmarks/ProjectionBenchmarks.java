@@ -101,20 +101,25 @@ final class ProjectionBenchmarks {
                         + ") + ack_event, one transaction per partition batch, both");
     }
 
+    /** {@return a started exactly-once view {@code name} of the balances, in a JSONB table of the same name} */
+    private ViewProcessor balances(
+            DataSource dataSource, String name, StreamingOptions options, ProcessorListener listener) {
+        PostgresEventStore store =
+                PostgresEventStore.of(dataSource).withObjectMapper(mapper).withListener(listener);
+        return store.startView(
+                name,
+                Account.types(),
+                Account.view(),
+                store.jsonbViewStore(name, AccountEvent::accountId, Balance.class),
+                options);
+    }
+
     /** {@return events per second of a new exactly-once view over the whole log} */
     private double framework(DataSource dataSource, long total) throws Exception {
         String name = "fw" + (run++);
         long t0 = System.nanoTime();
         long elapsed;
-        try (ViewProcessor processor = PostgresEventStore.of(dataSource)
-                .startView(
-                        name,
-                        Account.types(),
-                        Account.view(),
-                        PostgresEventStore.of(dataSource)
-                                .withObjectMapper(mapper)
-                                .jsonbViewStore(name, AccountEvent::accountId, Balance.class),
-                        options())) {
+        try (ViewProcessor processor = balances(dataSource, name, options(), ProcessorListener.none())) {
             while (processor.processedCount() < total) {
                 Thread.sleep(1);
             }
@@ -325,17 +330,11 @@ final class ProjectionBenchmarks {
         List<Double> raw = new ArrayList<>();
         int warmup = Math.min(3, samples);
         long started = System.nanoTime();
-        try (ViewProcessor processor = PostgresEventStore.of(dataSource)
-                .withObjectMapper(mapper)
-                .withListener(listener)
-                .startView(
-                        name,
-                        Account.types(),
-                        Account.view(),
-                        PostgresEventStore.of(dataSource)
-                                .withObjectMapper(mapper)
-                                .jsonbViewStore(name, AccountEvent::accountId, Balance.class),
-                        StreamingOptions.defaults().withWorkers(WORKERS).withPollInterval(Duration.ofSeconds(30)))) {
+        try (ViewProcessor processor = balances(
+                dataSource,
+                name,
+                StreamingOptions.defaults().withWorkers(WORKERS).withPollInterval(Duration.ofSeconds(30)),
+                listener)) {
             Thread.sleep(200); // let the workers reach their first wait
             for (int i = 0; i < warmup + samples; i++) {
                 // a pause uniform over two poll ticks: appends must not fall in step with the polls
@@ -418,15 +417,7 @@ final class ProjectionBenchmarks {
         long before = usedAfterGc();
         long t0 = System.nanoTime();
         long elapsed;
-        try (ViewProcessor processor = PostgresEventStore.of(dataSource)
-                .startView(
-                        name,
-                        Account.types(),
-                        Account.view(),
-                        PostgresEventStore.of(dataSource)
-                                .withObjectMapper(mapper)
-                                .jsonbViewStore(name, AccountEvent::accountId, Balance.class),
-                        options())) {
+        try (ViewProcessor processor = balances(dataSource, name, options(), ProcessorListener.none())) {
             long next = total / 10;
             while (processor.processedCount() < total) {
                 long processed = processor.processedCount();
