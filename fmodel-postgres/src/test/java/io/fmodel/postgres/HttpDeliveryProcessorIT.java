@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.fmodel.core.application.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,7 +50,7 @@ class HttpDeliveryProcessorIT {
     /** Small backoffs so that retries take milliseconds; timeouts generous enough for a loaded build machine. */
     private static final HttpDeliveryOptions FAST = HttpDeliveryOptions.defaults()
             .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(3))
-            .withRetries(10, Duration.ofMillis(20), Duration.ofMillis(200))
+            .withRetries(RetryPolicy.of(10, Duration.ofMillis(20), Duration.ofMillis(200)))
             .withPollInterval(Duration.ofMillis(200))
             .withLeaseTimeout(Duration.ofSeconds(5));
 
@@ -187,7 +188,7 @@ class HttpDeliveryProcessorIT {
         reply = r -> new Reply(200, "", 15); // slow enough that partitions overlap
         Recording listener = new Recording();
         try (HttpDeliveryProcessor push =
-                HttpDeliveryProcessor.start(db, "ordered", SECRET, FAST.withConcurrency(4), listener)) {
+                HttpDeliveryProcessor.start(db, "ordered", SECRET, FAST.withWorkers(4), listener)) {
             await(
                     Duration.ofSeconds(30),
                     () -> push.lag() == 0
@@ -301,7 +302,10 @@ class HttpDeliveryProcessorIT {
         append("exhausted-1", 1, 2);
         reply = r -> new Reply(503, "unavailable", 0);
         try (HttpDeliveryProcessor push = HttpDeliveryProcessor.start(
-                db, "exhausted", SECRET, FAST.withRetries(3, Duration.ofMillis(10), Duration.ofMillis(50)))) {
+                db,
+                "exhausted",
+                SECRET,
+                FAST.withRetries(RetryPolicy.of(3, Duration.ofMillis(10), Duration.ofMillis(50))))) {
             await(Duration.ofSeconds(20), () -> push.parked().size() == 1);
             assertThat(push.parked().getFirst().attempts()).isEqualTo(3);
             assertThat(push.parked().getFirst().error()).contains("HTTP 503");

@@ -142,8 +142,8 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
     }
 
     private void startThreads() {
-        consumer.start("fmodel-push-" + view, "-", options.concurrency(), this::round);
-        LOG.info("view {}: pushing to {} with {} workers", view, endpoint, options.concurrency());
+        consumer.start("fmodel-push-" + view, "-", options.workers(), this::round);
+        LOG.info("view {}: pushing to {} with {} workers", view, endpoint, options.workers());
     }
 
     // ----------------------------------------------------------------------------------------------------- workers
@@ -310,7 +310,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         }
         String error = String.valueOf(failure.failure());
         consumer.recordFailure(batch.partition(), () -> {
-            if (!failure.retryable() || batch.attempt() >= options.maxAttempts()) {
+            if (!failure.retryable() || batch.attempt() >= options.retries().maxAttempts()) {
                 consumer.park(connection, batch.partition(), batch.lease(), error);
                 LOG.error(
                         "view {}: parked {} at offset {} after {} attempts: {}",
@@ -321,10 +321,12 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                         error);
                 consumer.parked(batch.partition(), batch.attempt(), failure.failure());
             } else {
-                Duration delay = options.backoff(batch.attempt());
+                Duration delay = options.retries().backoff(batch.attempt());
                 Duration retryAfter = failure.retryAfter();
                 if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
-                    delay = retryAfter.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : retryAfter;
+                    delay = retryAfter.compareTo(options.retries().maxDelay()) > 0
+                            ? options.retries().maxDelay()
+                            : retryAfter;
                 }
                 consumer.retry(connection, batch.partition(), batch.lease(), delay, error);
                 LOG.warn(

@@ -337,7 +337,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
         consumer.failed(batch.partition(), batch.attempt(), failure);
         String error = String.valueOf(failure);
         consumer.recordFailure(batch.partition(), () -> {
-            if (batch.attempt() >= options.maxAttempts()) {
+            if (batch.attempt() >= options.retries().maxAttempts()) {
                 consumer.park(connection, batch.partition(), batch.lease(), error);
                 LOG.error(
                         "view {}: parked {} after {} attempts at offset {}",
@@ -348,7 +348,7 @@ public final class StreamRunner<E> implements ViewProcessor, SagaProcessor {
                         failure);
                 consumer.parked(batch.partition(), batch.attempt(), failure);
             } else {
-                Duration delay = options.backoff(batch.attempt());
+                Duration delay = options.retries().backoff(batch.attempt());
                 consumer.retry(connection, batch.partition(), batch.lease(), delay, error);
                 LOG.warn(
                         "view {}: attempt {} on {} failed, retrying in {} ms: {}",
