@@ -213,7 +213,23 @@ class HttpDeliveryProcessorIT {
                             "created_at");
             assertThat(r.body().get("event").asText()).isEqualTo("Numbered");
             assertThat(r.body().get("decider").asText()).isEqualTo("decider1");
+            assertThat(r.body().get("data").isObject())
+                    .as("data is the JSON document, not a string")
+                    .isTrue();
         });
+        // created_at as PostgreSQL writes a timestamptz in JSON, in UTC
+        Received first = all.getFirst();
+        try (Connection c = db.getConnection();
+                Statement utc = c.createStatement();
+                PreparedStatement createdAt =
+                        c.prepareStatement("SELECT to_json(created_at) #>> '{}' FROM events WHERE event_id = ?")) {
+            utc.execute("SET TIME ZONE 'UTC'");
+            createdAt.setObject(1, java.util.UUID.fromString(first.eventId()));
+            try (ResultSet rows = createdAt.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                assertThat(first.body().get("created_at").asText()).isEqualTo(rows.getString(1));
+            }
+        }
         Map<String, List<Integer>> byStream = all.stream()
                 .collect(Collectors.groupingBy(Received::stream, Collectors.mapping(Received::n, Collectors.toList())));
         List<Integer> expected = IntStream.rangeClosed(1, perStream).boxed().toList();
