@@ -193,12 +193,11 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
             // poller sees an append or the poll interval ends while this one takes every partition round after round.
             workers.wake();
         }
-        for (int i = 0; i < batches.size(); i++) {
-            Batch batch = batches.get(i);
+        for (Batch batch : batches) {
             if (workers.isClosed()) {
                 nack(connection, batch);
             } else {
-                settle(connection, batch, deliver(connection, batch), i < batches.size() - 1);
+                settle(connection, batch, deliver(connection, batch));
             }
         }
         return !batches.isEmpty();
@@ -260,13 +259,13 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
         workers.stop();
     }
 
-    private void settle(Connection connection, Batch batch, Outcome outcome, boolean moreInHand) {
+    private void settle(Connection connection, Batch batch, Outcome outcome) {
         Partition partition = batch.partition();
         switch (outcome) {
             case Outcome.Acked acked when acked.events() == 0 -> nack(connection, batch); // closing: hand it over
             case Outcome.Acked acked -> {
                 processed(partition, acked.events());
-                if (acked.events() >= options.events() && moreInHand) {
+                if (acked.events() >= options.events()) {
                     // the partition probably has more, and its lease ended with the ack: an idle worker can go on
                     // with it while this one works through the rest of its batches (a few hot streams)
                     workers.wake();
