@@ -194,7 +194,7 @@ final class Scenario {
         StreamingOptions streaming = StreamingOptions.defaults()
                 .withWorkers(2)
                 .withStartAt(StreamingOptions.FROM_THE_BEGINNING)
-                .withMaxAttempts(5);
+                .withRetries(RetryPolicy.of(5, Duration.ofMillis(100), Duration.ofMinutes(1)));
         List<StreamProcessor> processors = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());
         try {

@@ -144,7 +144,7 @@ class WalkthroughIT {
                 register.executeQuery().close();
             }
             try (HttpDeliveryProcessor push = store.startPush(
-                    "walkthrough-push", SECRET, HttpDeliveryOptions.defaults().withConcurrency(2))) {
+                    "walkthrough-push", SECRET, HttpDeliveryOptions.defaults().withWorkers(2))) {
                 await(() -> push.lag() == 0 && pushed.size() == 7);
                 assertThat(push.parked()).isEmpty();
             }

@@ -1,29 +1,32 @@
 package io.fmodel.postgres;
 
+import io.fmodel.core.application.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How an {@link HttpDeliveryProcessor} pushes events: timeouts, concurrency, retries, batches, polling and leases.
- * Immutable; start from {@link #defaults()} and change what you need with the {@code with...} methods. The secret is
- * not an option (so it never shows in {@code toString()} or logs): it is passed to
- * {@link PostgresEventStore#startPush}.
+ * How an {@link HttpDeliveryProcessor} pushes events: timeouts, workers, retries, batches, polling and leases.
+ * Immutable; start from {@link #defaults()} and change what you need with the {@code with...} methods. The names are
+ * those of {@link StreamingOptions} where they mean the same ({@code workers}, {@code retries}, {@code pollInterval},
+ * {@code leaseTimeout}). The secret is not an option (so it never shows in {@code toString()} or logs): it is passed
+ * to {@link PostgresEventStore#startPush}.
  *
  * {@snippet :
  * HttpDeliveryOptions options = HttpDeliveryOptions.defaults()
- *         .withConcurrency(8)
+ *         .withWorkers(8)
  *         .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5))
- *         .withRetries(8, Duration.ofSeconds(1), Duration.ofMinutes(10));
+ *         .withRetries(RetryPolicy.of(8, Duration.ofSeconds(1), Duration.ofMinutes(10)));
  * }
  *
  * @param connectTimeout TCP/TLS connect timeout of the HTTP client; default 5 s
  * @param requestTimeout how long a request may wait for its response headers; then it counts as a failed attempt
  *     (retried); default 10 s
- * @param concurrency partitions delivered at the same time (one thread and one database connection each); default 4
- * @param maxAttempts failed deliveries of an event (timeouts, 5xx, 408, 429, connection failures) before its
- *     partition is parked; default 10
- * @param initialBackoff delay before the second attempt, doubled for each further one; default 1 s
- * @param maxBackoff the longest delay between attempts (also caps a {@code Retry-After}); default 5 min
+ * @param workers partitions delivered at the same time (one thread and one database connection each); default 4
+ * @param retries failed deliveries of an event (timeouts, 5xx, 408, 429, connection failures) before its partition is
+ *     parked ({@link RetryPolicy#maxAttempts()}), and the pause before each further attempt
+ *     ({@link RetryPolicy#backoff}: full jitter, the bound doubling from {@link RetryPolicy#baseDelay()} up to
+ *     {@link RetryPolicy#maxDelay()}, which also caps a {@code Retry-After}); default 10 attempts, 1 s doubling to
+ *     5 min
  * @param batchSize consecutive events of one partition leased together; they are sent one after the other and
  *     acknowledged together after the last 2xx: with 1 (the default) every event is acknowledged before the next is
  *     sent, so a crash re-sends at most one event per partition; with n, at most n
@@ -35,10 +38,8 @@ import java.util.Objects;
 public record HttpDeliveryOptions(
         Duration connectTimeout,
         Duration requestTimeout,
-        int concurrency,
-        int maxAttempts,
-        Duration initialBackoff,
-        Duration maxBackoff,
+        int workers,
+        RetryPolicy retries,
         int batchSize,
         Duration pollInterval,
         Duration leaseTimeout) {
@@ -47,11 +48,9 @@ public record HttpDeliveryOptions(
     public HttpDeliveryOptions {
         positive(connectTimeout, "connectTimeout");
         positive(requestTimeout, "requestTimeout");
-        positive(initialBackoff, "initialBackoff");
-        positive(maxBackoff, "maxBackoff");
         positive(pollInterval, "pollInterval");
-        positive(concurrency, "concurrency");
-        positive(maxAttempts, "maxAttempts");
+        positive(workers, "workers");
+        Objects.requireNonNull(retries, "retries");
         positive(batchSize, "batchSize");
         Objects.requireNonNull(leaseTimeout, "leaseTimeout");
         if (leaseTimeout.toSeconds() < 1) {
@@ -60,17 +59,16 @@ public record HttpDeliveryOptions(
     }
 
     /**
-     * {@return the defaults: 5 s connect and 10 s request timeouts, 4 partitions at a time, 10 attempts with backoff
-     * from 1 s doubling to 5 min, one event per lease, 1 s polling, 10 s leases, extended while they are in use}
+     * {@return the defaults: 5 s connect and 10 s request timeouts, 4 workers (partitions at a time), 10 attempts with
+     * backoff from 1 s doubling to 5 min, one event per lease, 1 s polling, 10 s leases, extended while they are in
+     * use}
      */
     public static HttpDeliveryOptions defaults() {
         return new HttpDeliveryOptions(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(10),
                 4,
-                10,
-                Duration.ofSeconds(1),
-                Duration.ofMinutes(5),
+                RetryPolicy.of(10, Duration.ofSeconds(1), Duration.ofMinutes(5)),
                 1,
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(10));
@@ -78,93 +76,37 @@ public record HttpDeliveryOptions(
 
     /** {@return a copy with these connect and request timeouts} */
     public HttpDeliveryOptions withTimeouts(Duration connect, Duration request) {
-        return new HttpDeliveryOptions(
-                connect,
-                request,
-                concurrency,
-                maxAttempts,
-                initialBackoff,
-                maxBackoff,
-                batchSize,
-                pollInterval,
-                leaseTimeout);
+        return new HttpDeliveryOptions(connect, request, workers, retries, batchSize, pollInterval, leaseTimeout);
     }
 
-    /** {@return a copy delivering up to {@code partitions} partitions at the same time} */
-    public HttpDeliveryOptions withConcurrency(int partitions) {
+    /** {@return a copy delivering up to {@code workers} partitions at the same time, one thread each} */
+    public HttpDeliveryOptions withWorkers(int workers) {
         return new HttpDeliveryOptions(
-                connectTimeout,
-                requestTimeout,
-                partitions,
-                maxAttempts,
-                initialBackoff,
-                maxBackoff,
-                batchSize,
-                pollInterval,
-                leaseTimeout);
+                connectTimeout, requestTimeout, workers, retries, batchSize, pollInterval, leaseTimeout);
     }
 
-    /** {@return a copy parking after {@code attempts} failures, with backoff from {@code initial} up to {@code max}} */
-    public HttpDeliveryOptions withRetries(int attempts, Duration initial, Duration max) {
+    /** {@return a copy parking a partition after {@code policy}'s attempts, pausing between them as it says} */
+    public HttpDeliveryOptions withRetries(RetryPolicy policy) {
         return new HttpDeliveryOptions(
-                connectTimeout,
-                requestTimeout,
-                concurrency,
-                attempts,
-                initial,
-                max,
-                batchSize,
-                pollInterval,
-                leaseTimeout);
+                connectTimeout, requestTimeout, workers, policy, batchSize, pollInterval, leaseTimeout);
     }
 
     /** {@return a copy leasing up to {@code events} consecutive events of a partition at a time} */
     public HttpDeliveryOptions withBatchSize(int events) {
         return new HttpDeliveryOptions(
-                connectTimeout,
-                requestTimeout,
-                concurrency,
-                maxAttempts,
-                initialBackoff,
-                maxBackoff,
-                events,
-                pollInterval,
-                leaseTimeout);
+                connectTimeout, requestTimeout, workers, retries, events, pollInterval, leaseTimeout);
     }
 
     /** {@return a copy polling every {@code interval} when no notification arrives} */
     public HttpDeliveryOptions withPollInterval(Duration interval) {
         return new HttpDeliveryOptions(
-                connectTimeout,
-                requestTimeout,
-                concurrency,
-                maxAttempts,
-                initialBackoff,
-                maxBackoff,
-                batchSize,
-                interval,
-                leaseTimeout);
+                connectTimeout, requestTimeout, workers, retries, batchSize, interval, leaseTimeout);
     }
 
     /** {@return a copy holding leased partitions for {@code timeout}} */
     public HttpDeliveryOptions withLeaseTimeout(Duration timeout) {
         return new HttpDeliveryOptions(
-                connectTimeout,
-                requestTimeout,
-                concurrency,
-                maxAttempts,
-                initialBackoff,
-                maxBackoff,
-                batchSize,
-                pollInterval,
-                timeout);
-    }
-
-    /** {@return the delay before attempt {@code attempt + 1}, after {@code attempt} failed ones} */
-    public Duration backoff(int attempt) {
-        int doublings = Math.min(Math.max(attempt - 1, 0), 30);
-        Duration delay = initialBackoff.multipliedBy(1L << doublings);
-        return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
+                connectTimeout, requestTimeout, workers, retries, batchSize, pollInterval, timeout);
     }
 
     private static void positive(Duration value, String name) {

@@ -16,11 +16,11 @@ import java.net.URI;
  *       must dedupe by {@code event_id}.
  *   <li>Per-partition order: an event is sent only after the previous event of its stream was answered with a 2xx
  *       (and, with the default batch size of 1, acknowledged). Different streams are delivered concurrently, up to
- *       {@link HttpDeliveryOptions#concurrency()}.
- *   <li>Failures: a timeout, a connection failure, a 5xx, 408 or 429 is retried with exponential backoff
- *       ({@code schedule_nack_event}) and parks the partition after {@link HttpDeliveryOptions#maxAttempts()}
- *       attempts; any other status (4xx, 3xx) parks it at once, with the status and the start of the body as the
- *       error. Other partitions keep flowing; {@link #release} replays a parked one.
+ *       {@link HttpDeliveryOptions#workers()}.
+ *   <li>Failures: a timeout, a connection failure, a 5xx, 408 or 429 is retried after a backoff
+ *       ({@link HttpDeliveryOptions#retries()}, {@code schedule_nack_event}; a {@code Retry-After} in seconds is the
+ *       least pause, up to the policy's cap) and parks the partition after its {@code maxAttempts} attempts; any
+ *       other status (4xx, 3xx) parks it at once, with the status and the start of the body as the error. Other partitions keep flowing; {@link #release} replays a parked one.
  * </ul>
  * The URL is read from the view's {@code edge_function_url} when the processor starts; the view is not registered by
  * the processor (see {@code register_view}). No database transaction is open during an HTTP request.

@@ -18,7 +18,10 @@ public interface ProcessorListener {
     /** Events of {@code partition} were processed and acknowledged (committed). */
     default void processed(String view, Partition partition, int events) {}
 
-    /** A delivery of {@code partition} failed; it will be retried after a backoff. */
+    /**
+     * A delivery of {@code partition} failed; it will be retried after a backoff, or at once (not counted as an
+     * attempt) if the events before it in its batch were acknowledged.
+     */
     default void failed(String view, Partition partition, int attempt, Throwable error) {}
 
     /** {@code partition} was parked after {@code attempts} failed deliveries. */

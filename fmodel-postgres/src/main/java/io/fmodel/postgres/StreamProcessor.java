@@ -12,8 +12,9 @@ import java.util.List;
  *       by one worker at a time. Different streams are processed concurrently, in no particular order.
  *   <li>Fenced: an acknowledgement is accepted only from the lease it was delivered under; a worker whose lease
  *       expired and was taken over has its whole transaction rolled back.
- *   <li>Failures: a failing partition is retried with exponential backoff, then parked after
- *       {@link StreamingOptions#maxAttempts()} attempts; other partitions keep flowing.
+ *   <li>Failures: a failing partition is retried after a backoff, then parked after the
+ *       attempts of the options' {@link io.fmodel.core.application.RetryPolicy} ({@link StreamingOptions#retries()},
+ *       {@link HttpDeliveryOptions#retries()}); other partitions keep flowing.
  *   <li>Idle processors wake up on LISTEN/NOTIFY within milliseconds of an append; polling is the fallback.
  * </ul>
  * The delivery guarantee (exactly-once effect or at-least-once) depends on the processor: see {@link ViewProcessor}

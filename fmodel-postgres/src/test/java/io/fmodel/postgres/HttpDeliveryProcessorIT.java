@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.fmodel.core.application.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,7 +50,7 @@ class HttpDeliveryProcessorIT {
     /** Small backoffs so that retries take milliseconds; timeouts generous enough for a loaded build machine. */
     private static final HttpDeliveryOptions FAST = HttpDeliveryOptions.defaults()
             .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(3))
-            .withRetries(10, Duration.ofMillis(20), Duration.ofMillis(200))
+            .withRetries(RetryPolicy.of(10, Duration.ofMillis(20), Duration.ofMillis(200)))
             .withPollInterval(Duration.ofMillis(200))
             .withLeaseTimeout(Duration.ofSeconds(5));
 
@@ -189,7 +190,7 @@ class HttpDeliveryProcessorIT {
         reply = r -> new Reply(200, "", 15); // slow enough that partitions overlap
         Recording listener = new Recording();
         try (HttpDeliveryProcessor push =
-                store.withListener(listener).startPush("ordered", SECRET, FAST.withConcurrency(4))) {
+                store.withListener(listener).startPush("ordered", SECRET, FAST.withWorkers(4))) {
             await(
                     Duration.ofSeconds(30),
                     () -> push.lag() == 0
@@ -214,7 +215,23 @@ class HttpDeliveryProcessorIT {
                             "created_at");
             assertThat(r.body().get("event").asText()).isEqualTo("Numbered");
             assertThat(r.body().get("decider").asText()).isEqualTo("decider1");
+            assertThat(r.body().get("data").isObject())
+                    .as("data is the JSON document, not a string")
+                    .isTrue();
         });
+        // created_at as PostgreSQL writes a timestamptz in JSON, in UTC
+        Received first = all.getFirst();
+        try (Connection c = db.getConnection();
+                Statement utc = c.createStatement();
+                PreparedStatement createdAt =
+                        c.prepareStatement("SELECT to_json(created_at) #>> '{}' FROM events WHERE event_id = ?")) {
+            utc.execute("SET TIME ZONE 'UTC'");
+            createdAt.setObject(1, java.util.UUID.fromString(first.eventId()));
+            try (ResultSet rows = createdAt.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                assertThat(first.body().get("created_at").asText()).isEqualTo(rows.getString(1));
+            }
+        }
         Map<String, List<Integer>> byStream = all.stream()
                 .collect(Collectors.groupingBy(Received::stream, Collectors.mapping(Received::n, Collectors.toList())));
         List<Integer> expected = IntStream.rangeClosed(1, perStream).boxed().toList();
@@ -303,7 +320,7 @@ class HttpDeliveryProcessorIT {
         append("exhausted-1", 1, 2);
         reply = r -> new Reply(503, "unavailable", 0);
         try (HttpDeliveryProcessor push = store.startPush(
-                "exhausted", SECRET, FAST.withRetries(3, Duration.ofMillis(10), Duration.ofMillis(50)))) {
+                "exhausted", SECRET, FAST.withRetries(RetryPolicy.of(3, Duration.ofMillis(10), Duration.ofMillis(50))))) {
             await(Duration.ofSeconds(20), () -> push.parked().size() == 1);
             assertThat(push.parked().getFirst().attempts()).isEqualTo(3);
             assertThat(push.parked().getFirst().error()).contains("HTTP 503");

@@ -3,6 +3,7 @@ package io.fmodel.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fmodel.core.application.RetryPolicy;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -17,14 +18,21 @@ class StreamingOptionsTest {
     }
 
     @Test
-    void backoff_doubles_from_the_initial_delay_up_to_the_maximum() {
-        StreamingOptions options =
-                StreamingOptions.defaults().withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-        assertThat(options.backoff(1)).isEqualTo(Duration.ofMillis(100));
-        assertThat(options.backoff(2)).isEqualTo(Duration.ofMillis(200));
-        assertThat(options.backoff(4)).isEqualTo(Duration.ofMillis(800));
-        assertThat(options.backoff(5)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(options.backoff(1_000)).isEqualTo(Duration.ofSeconds(1));
+    void views_and_sagas_retry_ten_times_from_100_ms_up_to_a_minute_and_push_from_a_second_up_to_five_minutes() {
+        assertThat(StreamingOptions.defaults().retries())
+                .isEqualTo(RetryPolicy.of(10, Duration.ofMillis(100), Duration.ofMinutes(1)));
+        assertThat(HttpDeliveryOptions.defaults().retries())
+                .isEqualTo(RetryPolicy.of(10, Duration.ofSeconds(1), Duration.ofMinutes(5)));
+        RetryPolicy policy = RetryPolicy.of(3, Duration.ofMillis(10), Duration.ofMillis(50));
+        assertThat(StreamingOptions.defaults().withRetries(policy).retries()).isEqualTo(policy);
+        assertThat(HttpDeliveryOptions.defaults().withRetries(policy).retries()).isEqualTo(policy);
+    }
+
+    @Test
+    void both_kinds_of_processor_name_their_threads_workers() {
+        assertThat(StreamingOptions.defaults().withWorkers(3).workers()).isEqualTo(3);
+        assertThat(HttpDeliveryOptions.defaults().workers()).isEqualTo(4);
+        assertThat(HttpDeliveryOptions.defaults().withWorkers(8).workers()).isEqualTo(8);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.fmodel.core.View;
 import io.fmodel.core.application.EventSourcingAggregate;
 import io.fmodel.core.application.InMemoryViewStateRepository;
 import io.fmodel.core.application.MaterializedView;
+import io.fmodel.core.application.RetryPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -167,8 +168,7 @@ class ViewProcessorIT {
                         fragile,
                         store.jsonbViewStore("fragile", Numbered::stream, Applied.class),
                         StreamingOptions.defaults()
-                                .withMaxAttempts(3)
-                                .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                                .withRetries(RetryPolicy.of(3, Duration.ofMillis(10), Duration.ofMillis(50)))
                                 .withBatches(10, 1))) {
             await(Duration.ofSeconds(10), () -> !processor.parked().isEmpty() && !parkings.isEmpty());
             append("healthy", 4, 5);
@@ -282,7 +282,7 @@ class ViewProcessorIT {
                 shipOnEachEvent,
                 shipments,
                 StreamingOptions.defaults()
-                        .withBackoff(Duration.ofMillis(5), Duration.ofMillis(20))
+                        .withRetries(RetryPolicy.of(10, Duration.ofMillis(5), Duration.ofMillis(20)))
                         .withBatches(10, 1))) {
             await(Duration.ofSeconds(20), () -> saga.lag() == 0);
         }
@@ -324,7 +324,8 @@ class ViewProcessorIT {
                 TYPES,
                 Saga.<Numbered, Ship>of(event -> List.of(new Ship("ship-" + event.stream(), event.n()))),
                 crashOnceAfterTheEffect,
-                StreamingOptions.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(20)))) {
+                StreamingOptions.defaults()
+                        .withRetries(RetryPolicy.of(10, Duration.ofMillis(5), Duration.ofMillis(20))))) {
             await(Duration.ofSeconds(20), () -> saga.lag() == 0);
         }
         try (Connection c = db.getConnection();

@@ -78,8 +78,6 @@ class WebhookSignatureTest {
                         () -> HttpDeliveryOptions.defaults().withLeaseTimeout(Duration.ofMillis(500)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("leaseTimeout");
-        assertThat(HttpDeliveryOptions.defaults().backoff(1)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(HttpDeliveryOptions.defaults().backoff(4)).isEqualTo(Duration.ofSeconds(8));
-        assertThat(HttpDeliveryOptions.defaults().backoff(30)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(HttpDeliveryOptions.defaults().retries().maxDelay()).isEqualTo(Duration.ofMinutes(5));
     }
 }

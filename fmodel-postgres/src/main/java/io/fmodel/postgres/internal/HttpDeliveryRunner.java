@@ -1,17 +1,18 @@
 package io.fmodel.postgres.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.fmodel.postgres.HttpDeliveryException;
 import io.fmodel.postgres.HttpDeliveryOptions;
 import io.fmodel.postgres.HttpDeliveryProcessor;
-import io.fmodel.postgres.ParkedPartition;
 import io.fmodel.postgres.Partition;
 import io.fmodel.postgres.ProcessorListener;
 import io.fmodel.postgres.WebhookSignature;
-import io.fmodel.postgres.internal.jooq.Routines;
-import io.fmodel.postgres.internal.jooq.tables.StreamEventBatches;
 import io.fmodel.postgres.internal.jooq.tables.Views;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -22,39 +23,44 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.jooq.Field;
 import org.jooq.Record1;
 import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The engine behind {@link HttpDeliveryProcessor}: {@code concurrency} worker threads, each with its own connection,
- * lease one partition at a time with {@code stream_event_batches}, POST its events one after the other (no transaction
- * open meanwhile), then ack the answered prefix with the lease (autocommit: one transaction after the HTTP calls), and
- * schedule a retry or park on failure. The shared poller of the data source wakes idle workers when the log moves.
- * Same SQL calls and the same wake-up scheme as {@link StreamRunner} (ADR 0040), through the same jOOQ routines
- * generated from {@code sql/} with bind values only (ADR 0016). The worker loop, the wake-up, failure classification
- * and the calls outside a batch are shared with {@link StreamRunner} in {@link ViewConsumer}.
+ * What {@link HttpDeliveryProcessor} does with a leased batch, on the {@link ConsumerEngine}: POST its events one
+ * after the other (no transaction open meanwhile), each only after the previous one was answered with a 2xx, then ack
+ * the answered prefix with the lease (autocommit: one statement after the HTTP calls). A failure is classified for the
+ * engine: timeouts, connection failures, 5xx, 408 and 429 are retryable (with the receiver's {@code Retry-After} in
+ * seconds, if any), every other status parks at once (ADR 0043). It stops between two requests when the engine
+ * closes. The URL is read from the view's {@code edge_function_url} at start.
  */
-public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
-
-    private static final Logger LOG = LoggerFactory.getLogger(HttpDeliveryRunner.class);
+public final class HttpDeliveryRunner extends ConsumerEngine implements HttpDeliveryProcessor {
 
     /** Response bodies are read up to this many bytes, for the error of a parked partition. */
     static final int MAX_ERROR_BODY = 2_000;
 
-    private record Row(UUID eventId, long offset, String body) {}
+    private static final JsonFactory JSON = new JsonFactory();
 
-    private record Batch(Partition partition, long lease, int attempt, List<Row> rows) {}
+    /**
+     * {@code created_at} as PostgreSQL writes a {@code timestamptz} in JSON with the time zone UTC (ISO 8601, up to
+     * microseconds without trailing zeros, {@code +00:00}), as the body built by {@code json_build_object} had it.
+     */
+    static final DateTimeFormatter CREATED_AT = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .appendLiteral('T')
+            .appendPattern("HH:mm:ss")
+            .appendFraction(ChronoField.MICRO_OF_SECOND, 0, 6, true)
+            .appendOffset("+HH:MM", "+00:00")
+            .toFormatter();
 
     /** What one POST came to. */
     private sealed interface Sent {
@@ -66,28 +72,37 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
                 @Nullable Duration retryAfter) implements Sent {}
     }
 
-    private final DataSource dataSource;
-    private final String view;
     private final URI endpoint;
     private final String secret;
-    private final HttpDeliveryOptions options;
+    private final Duration requestTimeout;
     private final HttpClient client;
-    private final ViewConsumer consumer;
 
     private HttpDeliveryRunner(
             DataSource dataSource,
             String view,
-            URI endpoint,
             String secret,
             HttpDeliveryOptions options,
             ProcessorListener listener) {
-        this.dataSource = dataSource;
-        this.view = view;
-        this.endpoint = endpoint;
+        super(
+                dataSource,
+                view,
+                new Options(
+                        "fmodel-push",
+                        options.workers(),
+                        1,
+                        options.batchSize(),
+                        options.pollInterval(),
+                        options.leaseTimeout(),
+                        options.retries(),
+                        options.connectTimeout().plus(options.requestTimeout()).plusSeconds(5),
+                        true),
+                listener);
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("the secret of view " + view + " must not be empty");
+        }
+        this.endpoint = endpoint(dataSource, view);
         this.secret = secret;
-        this.options = options;
-        this.consumer = new ViewConsumer(
-                dataSource, view, "fmodel-push:" + view, options.pollInterval(), options.leaseTimeout(), listener, LOG);
+        this.requestTimeout = options.requestTimeout();
         this.client = HttpClient.newBuilder()
                 .connectTimeout(options.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -101,20 +116,15 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
             String secret,
             HttpDeliveryOptions options,
             ProcessorListener listener) {
-        Identifiers.requireName("view name", view);
-        if (secret == null || secret.isEmpty()) {
-            throw new IllegalArgumentException("the secret of view " + view + " must not be empty");
-        }
-        URI endpoint = endpoint(dataSource, view);
-        HttpDeliveryRunner runner = new HttpDeliveryRunner(dataSource, view, endpoint, secret, options, listener);
-        runner.startThreads();
+        HttpDeliveryRunner runner = new HttpDeliveryRunner(dataSource, view, secret, options, listener);
+        runner.start(", pushing to " + runner.endpoint);
         return runner;
     }
 
     private static URI endpoint(DataSource dataSource, String view) {
         @Nullable String url;
         try (Connection connection = dataSource.getConnection()) {
-            Record1<String> registered = ViewConsumer.dsl(connection)
+            Record1<String> registered = ConsumerEngine.dsl(connection)
                     .select(Views.VIEWS.EDGE_FUNCTION_URL)
                     .from(Views.VIEWS)
                     .where(Views.VIEWS.VIEW.eq(view))
@@ -141,90 +151,65 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         }
     }
 
-    private void startThreads() {
-        consumer.start("fmodel-push-" + view, "-", options.concurrency(), this::round);
-        LOG.info("view {}: pushing to {} with {} workers", view, endpoint, options.concurrency());
-    }
-
-    // ----------------------------------------------------------------------------------------------------- workers
-
-    /** Leases one partition and delivers it; {@return false if there was nothing to lease} */
-    private boolean round(Connection connection, String consumerName) {
-        Optional<Batch> batch = fetch(connection, consumerName);
-        batch.ifPresent(b -> deliver(connection, b));
-        return batch.isPresent();
-    }
-
-    /** Leases the next partition; the request body is built by PostgreSQL, once, in the shape of the pg_net job. */
-    private Optional<Batch> fetch(Connection connection, String consumerName) {
-        StreamEventBatches leased = Routines.streamEventBatches(
-                view,
-                1,
-                options.batchSize(),
-                (int) Math.min(Integer.MAX_VALUE, options.leaseTimeout().toSeconds()),
-                consumerName);
-        // json_build_object(...)::text, the keys bind values
-        Field<String> body = DSL.jsonObject(
-                        DSL.key("event").value(leased.EVENT),
-                        DSL.key("event_id").value(leased.EVENT_ID),
-                        DSL.key("event_version").value(leased.EVENT_VERSION),
-                        DSL.key("decider").value(leased.DECIDER),
-                        DSL.key("decider_id").value(leased.DECIDER_ID),
-                        DSL.key("offset").value(leased.OFFSET),
-                        DSL.key("data").value(leased.DATA),
-                        DSL.key("created_at").value(leased.CREATED_AT))
-                .cast(SQLDataType.CLOB);
-        @Nullable Batch batch = null;
-        for (var r : ViewConsumer.dsl(connection)
-                .select(
-                        leased.DECIDER,
-                        leased.DECIDER_ID,
-                        leased.EVENT_ID,
-                        leased.OFFSET,
-                        leased.LEASE,
-                        leased.ATTEMPT,
-                        body)
-                .from(leased)
-                .fetch()) {
-            if (batch == null) {
-                batch = new Batch(new Partition(r.value1(), r.value2()), r.value5(), r.value6(), new ArrayList<>());
-            }
-            batch.rows().add(new Row(r.value3(), r.value4(), r.value7()));
-        }
-        return Optional.ofNullable(batch);
-    }
-
-    private void deliver(Connection connection, Batch batch) {
+    @Override
+    Outcome deliver(Connection connection, Batch batch) throws SQLException {
         int answered = 0;
         Sent.@Nullable Failed failure = null;
         for (Row row : batch.rows()) {
-            if (consumer.isClosed()) {
-                break;
+            if (isClosing()) {
+                break; // what was answered is acknowledged; the rest is handed over
             }
-            Sent sent = post(row, batch);
-            if (sent instanceof Sent.Failed f) {
+            if (post(row, batch) instanceof Sent.Failed f) {
                 failure = f;
                 break;
             }
             answered++;
         }
-        if (answered > 0
-                && !ack(connection, batch, batch.rows().get(answered - 1).offset(), answered)) {
-            return; // lease lost: the successor re-sends what was not acknowledged
+        if (answered > 0) {
+            try {
+                ack(connection, batch, batch.rows().get(answered - 1).offset());
+            } catch (SQLException e) {
+                if (!isLeaseLost(e)) {
+                    throw e; // a lost connection: the lease expires and the events are sent again (at least once)
+                }
+                return new Outcome.LeaseLost(e);
+            }
         }
-        if (failure != null) {
-            failed(connection, batch, answered, failure);
-        } else if (answered == 0) {
-            // closing before the first request: hand the partition over at once
-            consumer.nack(connection, batch.partition(), batch.lease());
+        return failure == null
+                ? new Outcome.Acked(answered)
+                : new Outcome.Failed(answered, failure.failure(), failure.retryable(), failure.retryAfter());
+    }
+
+    /**
+     * {@return the request body: {@code event, event_id, event_version, decider, decider_id, offset, data,
+     * created_at}, with {@code data} the stored JSON document as it is}
+     */
+    static byte[] body(Partition partition, Row row) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(row.data().length() + 256);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("event", row.name());
+            json.writeStringField("event_id", row.eventId().toString());
+            json.writeNumberField("event_version", row.version());
+            json.writeStringField("decider", partition.decider());
+            json.writeStringField("decider_id", partition.deciderId());
+            json.writeNumberField("offset", row.offset());
+            json.writeFieldName("data");
+            json.writeRawValue(row.data());
+            OffsetDateTime createdAt = Objects.requireNonNull(row.createdAt(), "created_at");
+            json.writeStringField("created_at", CREATED_AT.format(createdAt.withOffsetSameInstant(ZoneOffset.UTC)));
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
+        return out.toByteArray();
     }
 
     private Sent post(Row row, Batch batch) {
-        byte[] body = row.body().getBytes(StandardCharsets.UTF_8);
+        byte[] body = body(batch.partition(), row);
         String signature = WebhookSignature.sign(secret, Instant.now().getEpochSecond(), body);
         HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(options.requestTimeout())
+                .timeout(requestTimeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "fmodel-postgres")
                 .header("Idempotency-Key", row.eventId().toString())
@@ -251,7 +236,7 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
             return new Sent.Failed(e, true, null); // timeouts, refused or reset connections
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            consumer.stop();
+            stop();
             return new Sent.Failed(e, true, null);
         }
     }
@@ -268,145 +253,13 @@ public final class HttpDeliveryRunner implements HttpDeliveryProcessor {
         }
     }
 
-    /** {@return whether the ack committed; false if the lease was lost (taken over)} */
-    private boolean ack(Connection connection, Batch batch, long offset, int events) {
-        try {
-            ViewConsumer.run(
-                    connection,
-                    Routines.ackEvent(
-                            view,
-                            batch.partition().deciderId(),
-                            offset,
-                            batch.partition().decider(),
-                            batch.lease()));
-        } catch (DataAccessException e) {
-            if (!ViewConsumer.isLeaseLost(e)) {
-                throw e; // a lost connection: the lease expires and the events are sent again (at least once)
-            }
-            LOG.warn(
-                    "view {}: lease on {} lost before the ack; {} answered events will be sent again: {}",
-                    view,
-                    batch.partition(),
-                    events,
-                    e.getMessage());
-            return false;
-        }
-        consumer.processed(batch.partition(), events);
-        return true;
-    }
-
-    private void failed(Connection connection, Batch batch, int answered, Sent.Failed failure) {
-        consumer.failed(batch.partition(), batch.attempt(), failure.failure());
-        if (answered > 0) {
-            // the ack of the answered prefix ended the lease: the failing event heads the next lease, at once
-            LOG.warn(
-                    "view {}: {} failed after {} delivered events, sending it again at once: {}",
-                    view,
-                    batch.partition(),
-                    answered,
-                    failure.failure().toString());
-            consumer.wake();
-            return;
-        }
-        String error = String.valueOf(failure.failure());
-        consumer.recordFailure(batch.partition(), () -> {
-            if (!failure.retryable() || batch.attempt() >= options.maxAttempts()) {
-                consumer.park(connection, batch.partition(), batch.lease(), error);
-                LOG.error(
-                        "view {}: parked {} at offset {} after {} attempts: {}",
-                        view,
-                        batch.partition(),
-                        batch.rows().getFirst().offset(),
-                        batch.attempt(),
-                        error);
-                consumer.parked(batch.partition(), batch.attempt(), failure.failure());
-            } else {
-                Duration delay = options.backoff(batch.attempt());
-                Duration retryAfter = failure.retryAfter();
-                if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
-                    delay = retryAfter.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : retryAfter;
-                }
-                consumer.retry(connection, batch.partition(), batch.lease(), delay, error);
-                LOG.warn(
-                        "view {}: attempt {} on {} failed, retrying in {} ms: {}",
-                        view,
-                        batch.attempt(),
-                        batch.partition(),
-                        delay.toMillis(),
-                        error);
-            }
-        });
-    }
-
-    // ---------------------------------------------------------------------------------------------------- the API
-
     @Override
     public URI endpoint() {
         return endpoint;
     }
 
     @Override
-    public String view() {
-        return view;
-    }
-
-    @Override
-    public long lag() {
-        return consumer.lag();
-    }
-
-    @Override
-    public long processedCount() {
-        return consumer.processedCount();
-    }
-
-    @Override
-    public long failedCount() {
-        return consumer.failedCount();
-    }
-
-    @Override
-    public long parkedCount() {
-        return consumer.parkedCount();
-    }
-
-    @Override
-    public List<ParkedPartition> parked() {
-        return consumer.parked();
-    }
-
-    @Override
-    public void release(Partition partition) {
-        consumer.release(partition);
-    }
-
-    /** Pushes the whole log again (every event is sent again; the receiver dedupes by event id). */
-    @Override
-    public void rebuild() {
-        try (Connection connection = dataSource.getConnection()) {
-            consumer.reset(connection);
-        } catch (SQLException | DataAccessException e) {
-            throw SqlErrors.forView(e, view, "reset the positions");
-        }
-        consumer.wake();
-    }
-
-    /**
-     * Stops fetching, lets each worker finish the request in hand and ack what was answered, releases a partition
-     * leased but not sent, joins the threads and closes the HTTP client.
-     */
-    @Override
-    public void close() {
-        if (!consumer.close(
-                options.connectTimeout().plus(options.requestTimeout()).plusSeconds(5))) {
-            return;
-        }
+    void closed() {
         client.close();
-        LOG.info(
-                "view {}: stopped pushing after {} events ({} failures, {} parked)",
-                view,
-                consumer.processedCount(),
-                consumer.failedCount(),
-                consumer.parkedCount());
     }
 }

@@ -132,8 +132,7 @@ class ReliabilityIT {
                     .withBatches(8, 50)
                     .withLeaseTimeout(Duration.ofSeconds(2))
                     .withPollInterval(Duration.ofMillis(250))
-                    .withBackoff(Duration.ofMillis(20), Duration.ofMillis(500))
-                    .withMaxAttempts(1_000)
+                    .withRetries(RetryPolicy.of(1_000, Duration.ofMillis(20), Duration.ofMillis(500)))
                     .withStartAt(StreamingOptions.FROM_THE_BEGINNING);
             TransactionalViewStore<Total, TallyEvent> totals = PostgresEventStore.of(writerPool)
                     .withObjectMapper(JSON)
