@@ -320,7 +320,9 @@ class HttpDeliveryProcessorIT {
         append("exhausted-1", 1, 2);
         reply = r -> new Reply(503, "unavailable", 0);
         try (HttpDeliveryProcessor push = store.startPush(
-                "exhausted", SECRET, FAST.withRetries(RetryPolicy.of(3, Duration.ofMillis(10), Duration.ofMillis(50))))) {
+                "exhausted",
+                SECRET,
+                FAST.withRetries(RetryPolicy.of(3, Duration.ofMillis(10), Duration.ofMillis(50))))) {
             await(Duration.ofSeconds(20), () -> push.parked().size() == 1);
             assertThat(push.parked().getFirst().attempts()).isEqualTo(3);
             assertThat(push.parked().getFirst().error()).contains("HTTP 503");
@@ -360,17 +362,19 @@ class HttpDeliveryProcessorIT {
     }
 
     @Test
-    void a_view_without_a_url_is_refused() throws Exception {
+    void a_view_without_a_url_is_refused_with_the_stores_typed_exception_naming_the_view() throws Exception {
         try (Connection c = db.getConnection();
                 PreparedStatement register = c.prepareStatement("SELECT * FROM register_view(?)")) {
             register.setString(1, "no-url");
             register.executeQuery().close();
         }
         assertThatThrownBy(() -> store.startPush("no-url", SECRET, FAST))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOfSatisfying(EventStoreAccessException.class, e -> assertThat(e.stream())
+                        .isEqualTo("view no-url"))
                 .hasMessageContaining("edge_function_url");
         assertThatThrownBy(() -> store.startPush("not-registered", SECRET, FAST))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOfSatisfying(EventStoreAccessException.class, e -> assertThat(e.stream())
+                        .isEqualTo("view not-registered"))
                 .hasMessageContaining("not registered");
     }
 

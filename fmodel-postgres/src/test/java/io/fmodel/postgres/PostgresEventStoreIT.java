@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fmodel.core.Saga;
 import io.fmodel.core.View;
 import io.fmodel.core.application.EventSourcingAggregate;
-import io.fmodel.core.application.Snapshot;
 import io.fmodel.core.application.RetryPolicy;
+import io.fmodel.core.application.Snapshot;
 import io.fmodel.core.application.SnapshotPolicy;
 import io.fmodel.core.application.StoredEvent;
 import java.sql.Connection;
@@ -61,7 +61,8 @@ class PostgresEventStoreIT {
 
         List<NoteEvent> handled = new CopyOnWriteArrayList<>();
         List<NoteEvent> reacted = new CopyOnWriteArrayList<>();
-        StreamingOptions options = StreamingOptions.defaults().withRetries(RetryPolicy.of(1, Duration.ZERO, Duration.ZERO));
+        StreamingOptions options =
+                StreamingOptions.defaults().withRetries(RetryPolicy.of(1, Duration.ZERO, Duration.ZERO));
         try (ViewProcessor view = store.startView(
                         "store-notes",
                         TYPES,

@@ -28,6 +28,11 @@ import javax.sql.DataSource;
 public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper, ProcessorListener listener)
         implements PostgresEventStore {
 
+    /** Handlers and sagas keep no state in the database: nothing to create at start, nothing to forget on rebuild. */
+    private static final StreamRunner.Installer NOTHING_TO_INSTALL = connection -> {};
+
+    private static final StreamRunner.Clearer NOTHING_TO_CLEAR = transaction -> {};
+
     public DefaultEventStore {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(objectMapper, "objectMapper");
@@ -89,31 +94,23 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
             StreamingOptions options) {
         Objects.requireNonNull(evolve, "evolve");
         Objects.requireNonNull(store, "store");
-        return StreamRunner.start(
-                dataSource,
-                view,
-                new EventDecoder<>(eventTypes, objectMapper),
-                options,
-                listener,
-                store::install,
-                store::clear,
-                (transaction, delivery) -> {
-                    E event = delivery.event();
-                    Optional<S> state = store.fetch(transaction, event);
-                    store.save(transaction, event, evolve.evolve(state.orElseGet(evolve::initialState), event));
-                });
+        return start(view, eventTypes, options, store::install, store::clear, (transaction, delivery) -> {
+            E event = delivery.event();
+            Optional<S> state = store.fetch(transaction, event);
+            store.save(transaction, event, evolve.evolve(state.orElseGet(evolve::initialState), event));
+        });
     }
 
     @Override
     public <E> ViewProcessor startAtLeastOnce(
             String view, EventTypes<E> eventTypes, Consumer<? super E> handler, StreamingOptions options) {
         Objects.requireNonNull(handler, "handler");
-        return StreamRunner.start(
-                dataSource,
+        return start(
                 view,
-                new EventDecoder<>(eventTypes, objectMapper),
+                eventTypes,
                 options,
-                listener,
+                NOTHING_TO_INSTALL,
+                NOTHING_TO_CLEAR,
                 (transaction, delivery) -> handler.accept(delivery.event()));
     }
 
@@ -126,18 +123,31 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
             StreamingOptions options) {
         Objects.requireNonNull(saga, "saga");
         Objects.requireNonNull(sender, "sender");
+        return start(view, eventTypes, options, NOTHING_TO_INSTALL, NOTHING_TO_CLEAR, (transaction, delivery) -> {
+            List<? extends A> commands = saga.react(delivery.event());
+            for (int i = 0; i < commands.size(); i++) {
+                sender.send(commands.get(i), SagaProcessor.commandId(view, delivery.eventId(), i));
+            }
+        });
+    }
+
+    /** Views, sagas and handlers: the events of {@code eventTypes}, decoded with the store's mapper. */
+    private <E> StreamRunner<E> start(
+            String view,
+            EventTypes<E> eventTypes,
+            StreamingOptions options,
+            StreamRunner.Installer installer,
+            StreamRunner.Clearer clearer,
+            StreamRunner.Handler<E> handler) {
         return StreamRunner.start(
                 dataSource,
                 view,
                 new EventDecoder<>(eventTypes, objectMapper),
                 options,
                 listener,
-                (transaction, delivery) -> {
-                    List<? extends A> commands = saga.react(delivery.event());
-                    for (int i = 0; i < commands.size(); i++) {
-                        sender.send(commands.get(i), SagaProcessor.commandId(view, delivery.eventId(), i));
-                    }
-                });
+                installer,
+                clearer,
+                handler);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.fmodel.postgres.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.fmodel.postgres.EventStoreAccessException;
 import io.fmodel.postgres.HttpDeliveryException;
 import io.fmodel.postgres.HttpDeliveryOptions;
 import io.fmodel.postgres.HttpDeliveryProcessor;
@@ -130,25 +131,33 @@ public final class HttpDeliveryRunner extends ConsumerEngine implements HttpDeli
                     .where(Views.VIEWS.VIEW.eq(view))
                     .fetchOne();
             if (registered == null) {
-                throw new IllegalStateException("view " + view
-                        + " is not registered: register it and its edge_function_url with register_view");
+                throw misconfigured(
+                        view,
+                        "view " + view
+                                + " is not registered: register it and its edge_function_url with register_view");
             }
             url = registered.value1();
         } catch (SQLException | DataAccessException e) {
             throw SqlErrors.forView(e, view, "read the edge_function_url");
         }
         if (url == null || url.isBlank()) {
-            throw new IllegalStateException("view " + view + " has no edge_function_url: register it with one");
+            throw misconfigured(view, "view " + view + " has no edge_function_url: register it with one");
         }
         try {
             URI uri = new URI(url);
             if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-                throw new IllegalStateException("the edge_function_url of view " + view + " is not http(s): " + url);
+                throw misconfigured(view, "the edge_function_url of view " + view + " is not http(s): " + url);
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new IllegalStateException("the edge_function_url of view " + view + " is not a URI: " + url, e);
+            throw new EventStoreAccessException(
+                    "view " + view, "the edge_function_url of view " + view + " is not a URI: " + url, null, e);
         }
+    }
+
+    /** A view the processor cannot push: typed like every failure of the adapter, {@code stream()} names the view. */
+    private static EventStoreAccessException misconfigured(String view, String message) {
+        return new EventStoreAccessException("view " + view, message, null, null);
     }
 
     @Override

@@ -84,17 +84,6 @@ public final class StreamRunner<E> extends ConsumerEngine implements ViewProcess
         this.clearer = clearer;
     }
 
-    /** {@return a started runner whose handler keeps no state in the database: nothing to install or clear} */
-    public static <E> StreamRunner<E> start(
-            DataSource dataSource,
-            String view,
-            EventDecoder<E> decoder,
-            StreamingOptions options,
-            ProcessorListener listener,
-            Handler<E> handler) {
-        return start(dataSource, view, decoder, options, listener, connection -> {}, transaction -> {}, handler);
-    }
-
     /** {@return a runner that registered the view, installed what the handler needs, and started its threads} */
     public static <E> StreamRunner<E> start(
             DataSource dataSource,
