@@ -27,7 +27,7 @@ public final class GenerateChangelog {
     /** Where the changelog lands, in the output directory and so in the jar. */
     static final String CHANGELOG = "io/fmodel/postgres/liquibase/changelog.xml";
 
-    // SchemaInstaller.INSTALL_LOCK (0x666d6f64656c); fmodel-postgres' ChangelogTest keeps the two equal
+    // SchemaInstaller.INSTALL_LOCK (0x666d6f64656c); fmodel-postgres' LiquibaseChangelogTest keeps the two equal
     private static final long INSTALL_LOCK = 112620206318956L;
 
     private GenerateChangelog() {}
