@@ -1,16 +1,10 @@
 package io.fmodel.examples;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import io.fmodel.core.Decider;
 import io.fmodel.testkit.DeciderLaws;
 import io.fmodel.testkit.DeciderSpec;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -54,35 +48,4 @@ class ReadmeQuickStartTest {
     // README: end
     // spotless:on
 
-    @Test
-    void the_snippets_are_the_readmes_line_for_line() throws IOException {
-        List<String> readme = normalized(Files.readAllLines(Path.of("../README.md")));
-        Path tests = Path.of("src/test/java/io/fmodel/examples");
-        for (var snippet : List.of(
-                List.of("ReadmeQuickStartTest.java", "// README: quick start"),
-                List.of("ReadmeStreamingIT.java", "// README: wiring"),
-                List.of("ReadmeStreamingIT.java", "// README: views"),
-                List.of("ReadmeStreamingIT.java", "// README: queries"))) {
-            List<String> source = normalized(Files.readAllLines(tests.resolve(snippet.get(0))));
-            String marker = snippet.get(1);
-            int start = source.indexOf(marker) + 1;
-            int end = source.subList(start, source.size()).indexOf("// README: end") + start;
-            List<String> lines = source.subList(start, end);
-            assertThat(lines).as(marker).hasSizeGreaterThan(2);
-            assertThat(Collections.indexOfSubList(readme, lines))
-                    .as("the lines after %s in %s, found in README.md in this order", marker, snippet.get(0))
-                    .isNotNegative();
-        }
-    }
-
-    /** Lines without their indentation, blank lines dropped: the README indents its blocks less than a class does. */
-    private static List<String> normalized(List<String> lines) {
-        List<String> kept = new ArrayList<>();
-        for (String line : lines) {
-            if (!line.isBlank()) {
-                kept.add(line.strip());
-            }
-        }
-        return kept;
-    }
 }

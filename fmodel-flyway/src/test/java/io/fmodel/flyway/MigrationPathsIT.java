@@ -80,7 +80,14 @@ class MigrationPathsIT {
         FLYWAY {
             @Override
             void install(DataSource dataSource) {
-                FmodelFlyway.configure().dataSource(dataSource).load().migrate();
+                // spotless:off
+                // docs/migrations.md: start
+                FmodelFlyway.configure()                  // Flyway.configure() with fmodel's migrations
+                        .dataSource(dataSource)           // plus anything of yours: schemas, callbacks, ...
+                        .load()
+                        .migrate();
+                // docs/migrations.md: end
+                // spotless:on
             }
 
             @Override
