@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's quick start, compiled and run, so that the README cannot drift from the API: the code between the
- * {@code README} markers is the README's, line for line, here and in {@link ReadmeStreamingIT} (its wiring snippet),
- * which the last test checks against README.md itself.
+ * {@code README} markers is the README's, line for line, here, in {@link ReadmeStreamingIT} (its wiring snippet) and in
+ * {@link ReadmeTestingIT} (testing with a store), which the last test checks against README.md itself.
  */
 class ReadmeQuickStartTest {
 
@@ -62,7 +62,8 @@ class ReadmeQuickStartTest {
                 List.of("ReadmeQuickStartTest.java", "// README: quick start"),
                 List.of("ReadmeStreamingIT.java", "// README: wiring"),
                 List.of("ReadmeStreamingIT.java", "// README: views"),
-                List.of("ReadmeStreamingIT.java", "// README: queries"))) {
+                List.of("ReadmeStreamingIT.java", "// README: queries"),
+                List.of("ReadmeTestingIT.java", "// README: testing"))) {
             List<String> source = normalized(Files.readAllLines(tests.resolve(snippet.get(0))));
             String marker = snippet.get(1);
             int start = source.indexOf(marker) + 1;
