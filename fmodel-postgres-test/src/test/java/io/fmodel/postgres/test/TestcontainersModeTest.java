@@ -32,7 +32,7 @@ class TestcontainersModeTest {
     }
 
     @Test
-    void the_container_mode_is_skipped_again_without_asking_docker_twice() {
+    void a_second_run_of_the_container_mode_ends_alike_within_seconds() {
         long started = System.nanoTime();
         Launch.Outcome outcome = Launch.run(Scenarios.ContainerScenario.class);
 
