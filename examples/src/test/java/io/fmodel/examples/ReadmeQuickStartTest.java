@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's quick start, compiled and run, so that the README cannot drift from the API: the code between the
- * {@code README} markers is the README's, line for line, here and in {@link ReadmeStreamingIT} (its wiring snippet),
- * which the last test checks against README.md itself.
+ * {@code README} markers is the README's, line for line, here, in {@link ReadmeStreamingIT} (its wiring snippet) and in
+ * {@link ReadmeTestingIT} (testing with a store), which the last test checks against README.md itself.
  */
 class ReadmeQuickStartTest {
 
