@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The README's wiring, streaming and query snippets, compiled and run on an embedded PostgreSQL; the lines between
- * the {@code README:} markers are the README's, line for line (ReadmeQuickStartTest checks it).
+ * the {@code README:} markers are the README's, line for line (DocsSnippetsTest checks it).
  */
 class ReadmeStreamingIT {
 
