@@ -16,7 +16,7 @@ module io.fmodel.spring {
     requires org.slf4j;
     requires static org.jspecify;
     requires static spring.boot.health;
-    requires static spring.boot.actuator;
+    requires static transitive spring.boot.actuator; // FmodelEndpoint is annotated with its types
     requires static spring.boot.actuator.autoconfigure;
     requires static micrometer.core;
     requires static micrometer.commons;
