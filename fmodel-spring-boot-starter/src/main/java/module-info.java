@@ -18,7 +18,7 @@ module io.fmodel.spring {
     requires static spring.boot.health;
     requires static transitive spring.boot.actuator; // FmodelEndpoint is annotated with its types
     requires static spring.boot.actuator.autoconfigure;
-    requires static micrometer.core;
+    requires static transitive micrometer.core; // FmodelMetricsAutoConfiguration takes a MeterRegistry
     requires static micrometer.commons;
 
     exports io.fmodel.spring;

@@ -52,6 +52,7 @@ public class FmodelAutoConfiguration {
                 new FmodelProperties.Schema(true),
                 new FmodelProperties.Processors(
                         true, new FmodelProperties.Streaming(null, null, null, null, null, null), Map.of()),
-                new FmodelProperties.Health(false));
+                new FmodelProperties.Health(false),
+                new FmodelProperties.Metrics(true));
     }
 }

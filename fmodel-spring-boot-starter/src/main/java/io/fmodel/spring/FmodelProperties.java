@@ -20,13 +20,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param schema how the schema of {@code sql/} is installed
  * @param processors how the {@link ManagedProcessor} beans run
  * @param health what the health indicator reports
+ * @param metrics the Micrometer meters
  */
 @ConfigurationProperties("fmodel")
 public record FmodelProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue Schema schema,
         @DefaultValue Processors processors,
-        @DefaultValue Health health) {
+        @DefaultValue Health health,
+        @DefaultValue Metrics metrics) {
 
     /**
      * The schema of {@code sql/}.
@@ -100,4 +102,11 @@ public record FmodelProperties(
      *     details, and the health stays UP: the other partitions keep flowing); default false
      */
     public record Health(@DefaultValue("false") boolean downWhenParked) {}
+
+    /**
+     * The Micrometer meters (docs/spring-boot.md#metrics).
+     *
+     * @param enabled whether they are registered when a {@code MeterRegistry} bean is there; default true
+     */
+    public record Metrics(@DefaultValue("true") boolean enabled) {}
 }
