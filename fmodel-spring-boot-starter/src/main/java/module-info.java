@@ -20,6 +20,7 @@ module io.fmodel.spring {
     requires static spring.boot.actuator.autoconfigure;
     requires static transitive micrometer.core; // FmodelMetricsAutoConfiguration takes a MeterRegistry
     requires static micrometer.commons;
+    requires static transitive micrometer.observation; // FmodelObservations takes an ObservationRegistry
 
     exports io.fmodel.spring;
 

@@ -20,7 +20,8 @@ import org.springframework.context.annotation.Bean;
         afterName = {
             "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-            "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"
+            "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+            "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"
         })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
@@ -35,6 +36,18 @@ public class FmodelMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     public FmodelMetrics fmodelMetrics(MeterRegistry registry) {
         return new FmodelMetrics(registry);
+    }
+
+    /** Observations, when an {@code ObservationRegistry} bean is there (Spring Boot's, with Actuator). */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+    static class Observations {
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(io.micrometer.observation.ObservationRegistry.class)
+        FmodelObservations fmodelObservations(io.micrometer.observation.ObservationRegistry registry) {
+            return new FmodelObservations(registry);
+        }
     }
 
     /** {@return what registers the gauges of the processor beans once every singleton exists} */
