@@ -6,6 +6,7 @@ import io.fmodel.postgres.Partition;
 import io.fmodel.postgres.ProcessorListener;
 import io.fmodel.postgres.StreamProcessor;
 import io.fmodel.postgres.internal.jooq.Routines;
+import io.fmodel.postgres.internal.jooq.Tables;
 import io.fmodel.postgres.internal.jooq.tables.ParkedPartitions;
 import io.fmodel.postgres.internal.jooq.tables.StreamEventBatches;
 import java.sql.Connection;
@@ -54,6 +55,11 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
      * needs, in the function's order (offset order within a partition).
      */
     private static final String LEASE_SQL;
+    /**
+     * {@link #LEASE_SQL} with each event's {@code metadata} (sql/004), read by offset from {@code events}: the
+     * streaming functions keep the seed's columns, and only processors that show metadata pay for the lookup.
+     */
+    private static final String LEASE_WITH_METADATA_SQL;
     /** {@code ack_event(view, decider_id, offset, decider, lease)} */
     private static final String ACK_SQL;
 
@@ -74,7 +80,23 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
                         leased.OFFSET,
                         leased.LEASE,
                         leased.ATTEMPT,
-                        leased.CREATED_AT)
+                        leased.CREATED_AT,
+                        leased.COMMAND_ID)
+                .from(leased));
+        var events = Tables.EVENTS;
+        LEASE_WITH_METADATA_SQL = render.render(render.select(
+                        leased.DECIDER,
+                        leased.DECIDER_ID,
+                        leased.EVENT_ID,
+                        leased.EVENT,
+                        leased.EVENT_VERSION,
+                        leased.DATA,
+                        leased.OFFSET,
+                        leased.LEASE,
+                        leased.ATTEMPT,
+                        leased.CREATED_AT,
+                        leased.COMMAND_ID,
+                        DSL.field(render.select(events.METADATA).from(events).where(events.OFFSET.eq(leased.OFFSET))))
                 .from(leased));
         ACK_SQL = render.render(render.selectOne()
                 .from(Routines.ackEvent((String) null, (String) null, (Long) null, (String) null, (Long) null)));
@@ -89,6 +111,7 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
      * @param closeJoin how long {@link #close} waits for each thread to finish its work in hand
      * @param createdAt whether the batches carry each event's {@code created_at} (only push needs it: reading it costs
      *     client CPU on every event)
+     * @param metadata whether the batches carry each event's {@code metadata} (one index probe per event)
      */
     record Options(
             String name,
@@ -99,16 +122,22 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
             Duration leaseTimeout,
             RetryPolicy retries,
             Duration closeJoin,
-            boolean createdAt) {}
+            boolean createdAt,
+            boolean metadata) {}
 
-    /** One leased event as stored: {@code data} is its JSON text, {@code createdAt} null unless asked for. */
+    /**
+     * One leased event as stored: {@code data} is its JSON text, {@code createdAt} and {@code metadata} null unless
+     * asked for ({@code metadata} is null as well for an event stored without).
+     */
     record Row(
             UUID eventId,
             String name,
             long version,
             String data,
             long offset,
-            @Nullable OffsetDateTime createdAt) {}
+            @Nullable OffsetDateTime createdAt,
+            UUID commandId,
+            @Nullable String metadata) {}
 
     /** The leased events of one partition, in offset order, under one lease. */
     record Batch(Partition partition, long lease, int attempt, List<Row> rows) {}
@@ -205,7 +234,8 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
 
     private List<Batch> lease(Connection connection, String consumer) throws SQLException {
         Map<Partition, Batch> batches = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(LEASE_SQL)) {
+        try (PreparedStatement statement =
+                connection.prepareStatement(options.metadata() ? LEASE_WITH_METADATA_SQL : LEASE_SQL)) {
             statement.setString(1, view);
             statement.setInt(2, options.partitions());
             statement.setInt(3, options.events());
@@ -225,7 +255,9 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
                                     r.getLong(5),
                                     r.getString(6),
                                     r.getLong(7),
-                                    options.createdAt() ? r.getObject(10, OffsetDateTime.class) : null));
+                                    options.createdAt() ? r.getObject(10, OffsetDateTime.class) : null,
+                                    r.getObject(11, UUID.class),
+                                    options.metadata() ? r.getString(12) : null));
                 }
             }
         }
