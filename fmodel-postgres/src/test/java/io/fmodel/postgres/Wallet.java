@@ -1,6 +1,5 @@
 package io.fmodel.postgres;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fmodel.core.Decider;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -68,41 +67,29 @@ final class Wallet {
 
     /** The current versions, and an upcaster for every older one. */
     static EventTypes<WalletEvent> types() {
-        return EventTypes.of(DECIDER, WalletEvent.class)
-                .with(Deposited.class, "Deposited", 3)
-                // renamed event, renamed field
-                .upcasting("MoneyAdded", 1, Upcaster.to("Deposited", 2, data -> rename(data, "amount", "cents")))
-                // added field
+        // spotless:off
+        // docs/event-evolution.md: start
+        EventTypes<WalletEvent> types = EventTypes.of("wallet", WalletEvent.class)
+                .with(Deposited.class, "Deposited", 3)          // the current version: what writers write
+                // renamed event, renamed field: MoneyAdded v1 {walletId, amount} is Deposited v2 {walletId, cents}
+                .upcasting("MoneyAdded", 1, Upcaster.to("Deposited", 2,
+                        data -> data.set("cents", data.remove("amount"))))
+                // added field: v3 has a currency, and every older deposit was in euros
                 .upcasting("Deposited", 2, Upcaster.to("Deposited", 3, data -> data.put("currency", "EUR")))
-                // one event split in two
-                .upcasting(
-                        "OpenedWithDeposit",
-                        1,
-                        data -> List.of(
-                                new Upcaster.Document(
-                                        "Opened",
-                                        1,
-                                        data.objectNode()
-                                                .put(
-                                                        "walletId",
-                                                        data.get("walletId").asText())
-                                                .put("owner", data.get("owner").asText())),
-                                new Upcaster.Document(
-                                        "Deposited",
-                                        3,
-                                        data.objectNode()
-                                                .put(
-                                                        "walletId",
-                                                        data.get("walletId").asText())
-                                                .put("cents", data.get("cents").asLong())
-                                                .put("currency", "EUR"))))
-                // dropped
+                // one event split in two: OpenedWithDeposit v1 {walletId, owner, cents}
+                .upcasting("OpenedWithDeposit", 1, data -> List.of(
+                        new Upcaster.Document("Opened", 1, data.objectNode()
+                                .put("walletId", data.get("walletId").asText())
+                                .put("owner", data.get("owner").asText())),
+                        new Upcaster.Document("Deposited", 3, data.objectNode()
+                                .put("walletId", data.get("walletId").asText())
+                                .put("cents", data.get("cents").asLong())
+                                .put("currency", "EUR"))))
+                // dropped: BalanceChecked is no longer an event
                 .upcasting("BalanceChecked", 1, Upcaster.drop());
-    }
-
-    private static ObjectNode rename(ObjectNode data, String from, String to) {
-        data.set(to, data.remove(from));
-        return data;
+        // docs/event-evolution.md: end
+        // spotless:on
+        return types;
     }
 
     /** A stored row as an older release wrote it: name, version and JSON. */
