@@ -171,6 +171,10 @@ public interface PostgresEventStore {
      * {@return a started processor of the view {@code view}, sending the reactions of {@code saga} to {@code sender}
      * with command ids derived from the events ({@link SagaProcessor#commandId})}
      *
+     * <p>Around each send, the triggering event's correlation id (its command id when it has none), its id as
+     * causation id, its trace context and entries are bound to the sender's thread ({@link Metadata#bind}): a sender
+     * that handles the command in that thread, as {@code aggregate::handle} does, writes them on the command's events.
+     *
      * @throws EventStoreException if the view cannot be registered
      */
     <E, A> SagaProcessor startSaga(
