@@ -80,6 +80,62 @@ BEGIN
 END;
 $$;
 
+-- API: stream_event_batches with each event's metadata as a last column: the same leases, rows and order (partition
+-- by partition, each in stream order), plus "metadata" read by offset (a probe of events_pkey per event; enable_seqscan
+-- = off, so no plan cached while the log was small walks it instead, ADR 0050). stream_event_batches and stream_events
+-- keep the seed's columns; processors that show metadata call this one.
+-- Example: SELECT * FROM stream_event_batches_with_metadata('view1', 10, 100);
+CREATE OR REPLACE FUNCTION stream_event_batches_with_metadata(v_view TEXT, v_partitions INT DEFAULT 1,
+                                                              v_events_per_partition INT DEFAULT 100,
+                                                              v_seconds INT DEFAULT NULL,
+                                                              v_consumer TEXT DEFAULT NULL)
+    RETURNS TABLE
+            (
+                "event"           TEXT,
+                "event_id"        UUID,
+                "event_version"   BIGINT,
+                "decider"         TEXT,
+                "decider_id"      TEXT,
+                "data"            JSONB,
+                "command_id"      UUID,
+                "previous_id"     UUID,
+                "final"           BOOLEAN,
+                "created_at"      TIMESTAMP WITH TIME ZONE,
+                "offset"          BIGINT,
+                "lease"           BIGINT,
+                "attempt"         INT,
+                "locked_until"    TIMESTAMP WITH TIME ZONE,
+                "stream_position" BIGINT,
+                "metadata"        JSONB
+            )
+    LANGUAGE plpgsql
+    SET enable_seqscan = off
+    SET jit = off AS
+$$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY SELECT b."event",
+                        b."event_id",
+                        b."event_version",
+                        b."decider",
+                        b."decider_id",
+                        b."data",
+                        b."command_id",
+                        b."previous_id",
+                        b."final",
+                        b."created_at",
+                        b."offset",
+                        b."lease",
+                        b."attempt",
+                        b."locked_until",
+                        b."stream_position",
+                        (SELECT e."metadata" FROM events e WHERE e."offset" = b."offset")
+                 FROM stream_event_batches(v_view, v_partitions, v_events_per_partition, v_seconds,
+                                           v_consumer) WITH ORDINALITY b
+                 ORDER BY b."ordinality";
+END;
+$$;
+
 INSERT INTO schema_version ("file")
 VALUES ('004_event_metadata.sql')
 ON CONFLICT DO NOTHING;

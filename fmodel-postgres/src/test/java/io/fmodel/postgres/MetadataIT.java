@@ -207,6 +207,37 @@ class MetadataIT {
     }
 
     @Test
+    void sql_consumers_stream_the_metadata_with_the_events() throws SQLException {
+        try (Metadata.Scope scope = Metadata.bind(Metadata.EMPTY.withCorrelationId("sql-1"))) {
+            aggregate.handle(new Open("m-sql", "fay"));
+            aggregate.handle(new Deposit("m-sql", 4));
+        }
+        List<String> rows = new java.util.ArrayList<>();
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("SELECT * FROM register_view('metadata-sql', '-infinity')");
+            for (int i = 0; i < 100 && rows.size() < 2; i++) {
+                // a batch is acknowledged with its last offset, partition by partition
+                Map<String, long[]> last = new java.util.LinkedHashMap<>();
+                try (var r = s.executeQuery("SELECT decider_id, event, metadata ->> 'correlation_id', \"offset\","
+                        + " lease FROM stream_event_batches_with_metadata('metadata-sql', 100, 100)")) {
+                    while (r.next()) {
+                        if (r.getString(1).equals("m-sql")) {
+                            rows.add(r.getString(2) + " " + r.getString(3));
+                        }
+                        last.put(r.getString(1), new long[] {r.getLong(4), r.getLong(5)});
+                    }
+                }
+                for (Map.Entry<String, long[]> batch : last.entrySet()) {
+                    s.execute("SELECT * FROM ack_event('metadata-sql', '" + batch.getKey() + "', " + batch.getValue()[0]
+                            + ", 'wallet', " + batch.getValue()[1] + ")");
+                }
+            }
+        }
+        assertThat(rows).containsExactly("Opened sql-1", "Deposited sql-1");
+    }
+
+    @Test
     void append_events_with_metadata_refuses_a_document_that_is_not_an_object() throws SQLException {
         try (Connection c = db.dataSource().getConnection();
                 Statement s = c.createStatement()) {

@@ -6,9 +6,9 @@ import io.fmodel.postgres.Partition;
 import io.fmodel.postgres.ProcessorListener;
 import io.fmodel.postgres.StreamProcessor;
 import io.fmodel.postgres.internal.jooq.Routines;
-import io.fmodel.postgres.internal.jooq.Tables;
 import io.fmodel.postgres.internal.jooq.tables.ParkedPartitions;
 import io.fmodel.postgres.internal.jooq.tables.StreamEventBatches;
+import io.fmodel.postgres.internal.jooq.tables.StreamEventBatchesWithMetadata;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,8 +56,9 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
      */
     private static final String LEASE_SQL;
     /**
-     * {@link #LEASE_SQL} with each event's {@code metadata} (sql/004), read by offset from {@code events}: the
-     * streaming functions keep the seed's columns, and only processors that show metadata pay for the lookup.
+     * {@link #LEASE_SQL} with each event's {@code metadata}: {@code stream_event_batches_with_metadata} (sql/004),
+     * the same leases plus a probe of {@code events} by offset per event, which only processors that show metadata
+     * pay for (the seed's streaming functions keep their columns).
      */
     private static final String LEASE_WITH_METADATA_SQL;
     /** {@code ack_event(view, decider_id, offset, decider, lease)} */
@@ -83,21 +84,22 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
                         leased.CREATED_AT,
                         leased.COMMAND_ID)
                 .from(leased));
-        var events = Tables.EVENTS;
+        StreamEventBatchesWithMetadata withMetadata = Routines.streamEventBatchesWithMetadata(
+                (String) null, (Integer) null, (Integer) null, (Integer) null, (String) null);
         LEASE_WITH_METADATA_SQL = render.render(render.select(
-                        leased.DECIDER,
-                        leased.DECIDER_ID,
-                        leased.EVENT_ID,
-                        leased.EVENT,
-                        leased.EVENT_VERSION,
-                        leased.DATA,
-                        leased.OFFSET,
-                        leased.LEASE,
-                        leased.ATTEMPT,
-                        leased.CREATED_AT,
-                        leased.COMMAND_ID,
-                        DSL.field(render.select(events.METADATA).from(events).where(events.OFFSET.eq(leased.OFFSET))))
-                .from(leased));
+                        withMetadata.DECIDER,
+                        withMetadata.DECIDER_ID,
+                        withMetadata.EVENT_ID,
+                        withMetadata.EVENT,
+                        withMetadata.EVENT_VERSION,
+                        withMetadata.DATA,
+                        withMetadata.OFFSET,
+                        withMetadata.LEASE,
+                        withMetadata.ATTEMPT,
+                        withMetadata.CREATED_AT,
+                        withMetadata.COMMAND_ID,
+                        withMetadata.METADATA)
+                .from(withMetadata));
         ACK_SQL = render.render(render.selectOne()
                 .from(Routines.ackEvent((String) null, (String) null, (Long) null, (String) null, (Long) null)));
     }
