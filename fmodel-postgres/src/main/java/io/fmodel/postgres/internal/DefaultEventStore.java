@@ -98,13 +98,7 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
             View<S, E> evolve,
             TransactionalViewStore<S, E> store,
             StreamingOptions options) {
-        Objects.requireNonNull(evolve, "evolve");
-        Objects.requireNonNull(store, "store");
-        return start(view, eventTypes, options, false, store::install, store::clear, (transaction, delivery) -> {
-            E event = delivery.event();
-            Optional<S> state = store.fetch(transaction, event);
-            store.save(transaction, event, evolve.evolve(state.orElseGet(evolve::initialState), event));
-        });
+        return startEvolving(view, eventTypes, options, false, evolve, store, StreamRunner.Delivery::event);
     }
 
     @Override
@@ -128,12 +122,27 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
             View<S, RecordedEvent<E>> evolve,
             TransactionalViewStore<S, RecordedEvent<E>> store,
             StreamingOptions options) {
+        return startEvolving(view, eventTypes, options, true, evolve, store, StreamRunner.Delivery::recorded);
+    }
+
+    /**
+     * An exactly-once view: each delivery, as {@code input} makes it (the event, or the event with its record), is
+     * folded into the state {@code store} keeps for it, in the transaction that acknowledges it.
+     */
+    private <S, E, T> ViewProcessor startEvolving(
+            String view,
+            EventTypes<E> eventTypes,
+            StreamingOptions options,
+            boolean metadata,
+            View<S, T> evolve,
+            TransactionalViewStore<S, T> store,
+            Function<StreamRunner.Delivery<E>, T> input) {
         Objects.requireNonNull(evolve, "evolve");
         Objects.requireNonNull(store, "store");
-        return start(view, eventTypes, options, true, store::install, store::clear, (transaction, delivery) -> {
-            RecordedEvent<E> recorded = delivery.recorded();
-            Optional<S> state = store.fetch(transaction, recorded);
-            store.save(transaction, recorded, evolve.evolve(state.orElseGet(evolve::initialState), recorded));
+        return start(view, eventTypes, options, metadata, store::install, store::clear, (transaction, delivery) -> {
+            T in = input.apply(delivery);
+            Optional<S> state = store.fetch(transaction, in);
+            store.save(transaction, in, evolve.evolve(state.orElseGet(evolve::initialState), in));
         });
     }
 
