@@ -267,7 +267,7 @@ final class CommandBenchmarks {
                     limit,
                     Measure.median(repoRatio),
                     String.format(
-                            "raw JDBC append_events (the function the repository calls) %s: ratio %.2f of INSERT;"
+                            "raw JDBC append_events (what the repository calls, less the metadata) %s: ratio %.2f of INSERT;"
                                     + " repository / raw append_events: %.2f",
                             Report.rate(Measure.median(rawBatch), "tx"),
                             Measure.median(rawBatch) / Measure.median(physical),

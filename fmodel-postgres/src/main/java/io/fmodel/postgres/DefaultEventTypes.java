@@ -8,7 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** The immutable implementation of {@link EventTypes}: a small list, searched linearly (a decider has few events). */
-record DefaultEventTypes<E>(String decider, Class<E> eventType, List<EventTypes.Type> types) implements EventTypes<E> {
+record DefaultEventTypes<E>(
+        String decider, Class<E> eventType, List<EventTypes.Type> types, List<EventTypes.Upcasting> upcasters)
+        implements EventTypes<E> {
 
     DefaultEventTypes {
         Objects.requireNonNull(decider, "decider");
@@ -37,13 +39,34 @@ record DefaultEventTypes<E>(String decider, Class<E> eventType, List<EventTypes.
                         + b.javaClass().getName());
             }
         }
+        for (Upcasting upcasting : upcasters) {
+            Identifiers.requireName("event name of an upcaster", upcasting.name());
+            requireVersion("an upcaster of " + upcasting.name(), upcasting.version());
+            for (Type type : types) {
+                if (type.name().equals(upcasting.name()) && type.version() == upcasting.version()) {
+                    throw new IllegalArgumentException("event type " + type.name() + " version " + type.version()
+                            + " is the current version of " + type.javaClass().getName()
+                            + ": it cannot have an upcaster");
+                }
+            }
+        }
+        upcasters = upcasters.stream()
+                .sorted(Comparator.comparing(Upcasting::name).thenComparingLong(Upcasting::version))
+                .toList();
+    }
+
+    private static void requireVersion(String what, long version) {
+        if (version < 1 || version > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(
+                    "event version of " + what + " must be 1 to " + Integer.MAX_VALUE + ", got " + version);
+        }
     }
 
     static <E> EventTypes<E> derive(String decider, Class<E> eventType) {
         Objects.requireNonNull(eventType, "eventType");
         List<Type> types = new ArrayList<>();
         collect(eventType, types);
-        return new DefaultEventTypes<>(decider, eventType, types);
+        return new DefaultEventTypes<>(decider, eventType, types, List.of());
     }
 
     private static void collect(Class<?> type, List<Type> into) {
@@ -66,7 +89,25 @@ record DefaultEventTypes<E>(String decider, Class<E> eventType, List<EventTypes.
         List<Type> next = new ArrayList<>(
                 types.stream().filter(t -> !t.javaClass().equals(type)).toList());
         next.add(new Type(name, version, type));
-        return new DefaultEventTypes<>(decider, eventType, next);
+        return new DefaultEventTypes<>(decider, eventType, next, upcasters);
+    }
+
+    @Override
+    public EventTypes<E> upcasting(String name, long version, Upcaster upcaster) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(upcaster, "upcaster");
+        List<Upcasting> next = new ArrayList<>(upcasters.stream()
+                .filter(u -> !(u.name().equals(name) && u.version() == version))
+                .toList());
+        next.add(new Upcasting(name, version, upcaster));
+        return new DefaultEventTypes<>(decider, eventType, types, next);
+    }
+
+    @Override
+    public Optional<Upcasting> upcasterOf(String name, long version) {
+        return upcasters.stream()
+                .filter(u -> u.version() == version && u.name().equals(name))
+                .findFirst();
     }
 
     @Override

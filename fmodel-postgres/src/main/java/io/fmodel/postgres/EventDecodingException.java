@@ -4,7 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A stored event could not be turned back into a Java event: its (event, version) has no class in
- * {@link EventTypes}, or its JSON does not fit the class.
+ * {@link EventTypes} and no upcaster leads from it to one ({@link NoUpcastPathException}), its JSON does not fit the
+ * class, or an upcaster failed on it.
  *
  * <p>Names the stream, the offset and the type of the event, so that it can be found with
  * {@code SELECT * FROM events WHERE "offset" = ...}. Detected in Java, on read; nothing was written.
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * }
  * }
  */
-public final class EventDecodingException extends EventStoreException {
+public sealed class EventDecodingException extends EventStoreException permits NoUpcastPathException {
 
     private static final long serialVersionUID = 1L;
 

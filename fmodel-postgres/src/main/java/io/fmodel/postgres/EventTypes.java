@@ -12,6 +12,11 @@ import java.util.Optional;
  * overrides its name and version. Laws: a class maps to exactly one (name, version); a (name, version) maps to
  * exactly one class; so encoding then decoding gives back the class.
  *
+ * <p>The version of a class is its current version: writers always write it. Older versions, and names no class
+ * bears any more, are read through {@link Upcaster}s registered with {@link #upcasting}, keyed by the stored (name,
+ * version); they are registered with the store as well, so that old events stay valid in {@code deciders}.
+ * docs/event-evolution.md.
+ *
  * {@snippet :
  * sealed interface TrainingEvent permits RegistrationCreated, RegistrationCancelled {}
  *
@@ -40,6 +45,15 @@ public interface EventTypes<E> {
      */
     EventTypes<E> with(Class<? extends E> type, String name, long version);
 
+    /**
+     * {@return a copy that reads stored events of {@code name}, version {@code version} through {@code upcaster},
+     * replacing an upcaster of that (name, version)}
+     *
+     * @throws IllegalArgumentException if a class is registered as that name and version (it is a current version),
+     *     the name is empty or above 128 bytes, or the version out of range
+     */
+    EventTypes<E> upcasting(String name, long version, Upcaster upcaster);
+
     /** {@return the decider name, the {@code decider} column of its events} */
     String decider();
 
@@ -55,6 +69,12 @@ public interface EventTypes<E> {
     /** {@return the class a stored (name, version) decodes to, if it is registered} */
     Optional<Type> typeOf(String name, long version);
 
+    /** {@return every registered upcaster, sorted by name and version} */
+    List<Upcasting> upcasters();
+
+    /** {@return the upcaster of a stored (name, version), if one is registered} */
+    Optional<Upcasting> upcasterOf(String name, long version);
+
     /**
      * One event type: how one Java class is stored.
      *
@@ -63,4 +83,13 @@ public interface EventTypes<E> {
      * @param javaClass the class its {@code data} decodes to
      */
     record Type(String name, long version, Class<?> javaClass) {}
+
+    /**
+     * One upcasting step: how a stored (name, version) that is not current is read.
+     *
+     * @param name the stored {@code event} column
+     * @param version the stored {@code event_version} column
+     * @param upcaster what turns its document into documents of later versions
+     */
+    record Upcasting(String name, long version, Upcaster upcaster) {}
 }

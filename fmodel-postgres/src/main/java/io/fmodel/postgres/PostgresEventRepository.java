@@ -5,6 +5,7 @@ import io.fmodel.core.application.StoredEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 
@@ -19,7 +20,7 @@ import javax.sql.DataSource;
  *       aggregate with snapshots, {@link PostgresSnapshotRepository}) is one call of {@code get_events_after}: one
  *       round trip, reading by index only the events after the snapshot and the command's own earlier events.
  *   <li>{@link #append} writes all events of one decision in one transaction and one round trip
- *       ({@code append_events}, which chains them by {@code previous_id} through {@code append_event}). If the stream
+ *       ({@code append_events_with_metadata}, which chains them by {@code previous_id} as {@code append_events} does). If the stream
  *       moved on since {@code expectedVersion}, nothing is written and it throws
  *       {@link io.fmodel.core.application.ConcurrencyConflictException}, which the aggregate retries.
  *   <li>A server that cannot be reached, or a connection that breaks, throws
@@ -32,8 +33,12 @@ import javax.sql.DataSource;
  *       as {@link io.fmodel.core.application.Appended.Replayed}; an append that writes returns
  *       {@link io.fmodel.core.application.Appended.Written}. The answer of {@code append_events} tells them apart (a
  *       replay's rows do not carry the event ids generated for this call): no extra round trip.
- *   <li>Events are stored as JSON (Jackson) in {@code data}, typed by {@link EventTypes}. Creating a repository
- *       registers the decider's event types ({@code register_decider_event}, idempotent): it does I/O.
+ *   <li>Events are stored as JSON (Jackson) in {@code data}, typed by {@link EventTypes}, always at the current
+ *       version of their class; stored events of older versions are read through the {@link Upcaster}s of
+ *       {@link EventTypes} (docs/event-evolution.md). Creating a repository registers the decider's event types and
+ *       upcast versions ({@code register_decider_event}, idempotent): it does I/O.
+ *   <li>Each append writes a {@link Metadata} document for its events ({@code append_events_with_metadata}): the
+ *       thread's, the repository's ({@link #withMetadata}), and the command id as causation and correlation id.
  * </ul>
  * Thread-safe: one instance serves all threads; each call borrows a connection from the {@link DataSource}.
  *
@@ -71,6 +76,24 @@ public interface PostgresEventRepository<C, E> extends EventRepository<C, E, UUI
      * @throws InvalidValueException if it is empty or longer than the store allows, before any I/O
      */
     List<StoredEvent<E, UUID>> read(String streamId);
+
+    /**
+     * {@return the events of the stream {@code streamId}, in order, as {@link #read} returns them, with their offsets
+     * and {@link Metadata} ({@link Metadata#EMPTY} for an event written without)}: one call of {@code get_events}
+     *
+     * @throws MissingValueException if {@code streamId} is null
+     * @throws InvalidValueException if it is empty or longer than the store allows, before any I/O
+     */
+    List<RecordedEvent<E>> readRecorded(String streamId);
+
+    /**
+     * {@return this repository writing {@code metadata}'s document for each command, under the thread's
+     * ({@link Metadata#bind}) and over the command id, which is the default causation and correlation id}
+     *
+     * <p>Every event of a decision gets the metadata of its command: the one bound to the calling thread, completed by
+     * {@code metadata.apply(command)}, completed by the command id. Pure: no registration is repeated.
+     */
+    PostgresEventRepository<C, E> withMetadata(Function<? super C, Metadata> metadata);
 
     /**
      * {@return this repository closing a stream with the events {@code closes} accepts: such an event is stored as

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmodel.core.Saga;
 import io.fmodel.core.View;
 import io.fmodel.postgres.internal.DefaultEventStore;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -134,8 +135,45 @@ public interface PostgresEventStore {
             String view, EventTypes<E> eventTypes, Consumer<? super E> handler, StreamingOptions options);
 
     /**
+     * {@return a started processor of the view {@code view} that folds {@link RecordedEvent}s, each event with its
+     * offset and {@link Metadata}, exactly once}: {@link #startView} for a view that reads the metadata as well
+     *
+     * {@snippet :
+     * var lastCause = store.jsonbViewStore("last_cause",
+     *         (RecordedEvent<CounterEvent> r) -> r.event().counterId(), String.class);
+     * store.startRecordedView("last-cause", types,
+     *         View.of("", (String cause, RecordedEvent<CounterEvent> r) -> r.metadata().causationId()),
+     *         lastCause, StreamingOptions.defaults());
+     * }
+     *
+     * @throws EventStoreException if the view cannot be registered or the store not installed
+     */
+    <S, E> ViewProcessor startRecordedView(
+            String view,
+            EventTypes<E> eventTypes,
+            View<S, RecordedEvent<E>> evolve,
+            TransactionalViewStore<S, RecordedEvent<E>> store,
+            StreamingOptions options);
+
+    /**
+     * {@return a started processor of the view {@code view}, calling {@code handler} for each event, with its offset
+     * and {@link Metadata}, at least once}: {@link #startAtLeastOnce} for a handler that reads the metadata as well
+     *
+     * @throws EventStoreException if the view cannot be registered
+     */
+    <E> ViewProcessor startRecordedHandler(
+            String view,
+            EventTypes<E> eventTypes,
+            Consumer<? super RecordedEvent<E>> handler,
+            StreamingOptions options);
+
+    /**
      * {@return a started processor of the view {@code view}, sending the reactions of {@code saga} to {@code sender}
      * with command ids derived from the events ({@link SagaProcessor#commandId})}
+     *
+     * <p>Around each send, the triggering event's correlation id (its command id when it has none), its id as
+     * causation id, its trace context and entries are bound to the sender's thread ({@link Metadata#bind}): a sender
+     * that handles the command in that thread, as {@code aggregate::handle} does, writes them on the command's events.
      *
      * @throws EventStoreException if the view cannot be registered
      */
@@ -154,4 +192,16 @@ public interface PostgresEventStore {
      * @throws EventStoreException if the view is not registered with an http(s) URL
      */
     HttpDeliveryProcessor startPush(String view, String secret, HttpDeliveryOptions options);
+
+    /**
+     * {@return {@link #startPush(String, String, HttpDeliveryOptions)}, pushing the events of the deciders of
+     * {@code eventTypes} at their current versions}: a stored event of an older version is upcast by their
+     * {@link Upcaster}s first (one request per resulting event, none for a dropped one); the events of other deciders
+     * go as they are stored
+     *
+     * @throws IllegalArgumentException if {@code secret} is empty or two event types have the same decider
+     * @throws EventStoreException if the view is not registered with an http(s) URL
+     */
+    HttpDeliveryProcessor startPush(
+            String view, String secret, HttpDeliveryOptions options, List<? extends EventTypes<?>> eventTypes);
 }

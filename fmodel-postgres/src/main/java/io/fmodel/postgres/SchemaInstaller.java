@@ -35,7 +35,7 @@ public final class SchemaInstaller {
      * equal to the directory.
      */
     public static final List<String> FILES =
-            List.of("001_event_sourcing.sql", "002_event_streaming.sql", "003_snapshots.sql");
+            List.of("001_event_sourcing.sql", "002_event_streaming.sql", "003_snapshots.sql", "004_event_metadata.sql");
 
     private static final String RESOURCES = "/io/fmodel/postgres/sql/";
 

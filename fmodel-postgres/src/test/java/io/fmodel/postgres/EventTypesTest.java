@@ -31,6 +31,40 @@ class EventTypesTest {
     }
 
     @Test
+    void an_upcaster_is_kept_by_its_stored_name_and_version_and_replaced_by_a_second_one() {
+        Upcaster first = Upcaster.renameTo("Incremented", 1);
+        Upcaster second = Upcaster.drop();
+        var types = EventTypes.of("counter", CounterEvent.class)
+                .upcasting("Added", 1, first)
+                .upcasting("Added", 1, second);
+
+        assertThat(types.upcasters()).containsExactly(new EventTypes.Upcasting("Added", 1, second));
+        assertThat(types.upcasterOf("Added", 1))
+                .map(EventTypes.Upcasting::upcaster)
+                .contains(second);
+        assertThat(types.upcasterOf("Added", 2)).isEmpty();
+    }
+
+    @Test
+    void a_current_version_cannot_have_an_upcaster() {
+        assertThatThrownBy(
+                        () -> EventTypes.of("counter", CounterEvent.class).upcasting("Incremented", 1, Upcaster.drop()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("current version");
+        assertThatThrownBy(() -> EventTypes.of("counter", CounterEvent.class)
+                        .upcasting("Added", 2, Upcaster.drop())
+                        .with(Incremented.class, "Added", 2))
+                .as("a class registered later at an upcast version")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void an_upcaster_document_has_a_positive_version() {
+        assertThatThrownBy(() -> new Upcaster.Document("A", 0, com.fasterxml.jackson.databind.node.NullNode.instance))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void two_classes_cannot_share_a_name_and_version() {
         assertThatThrownBy(() -> EventTypes.of("counter", CounterEvent.class).with(Closed.class, "Incremented", 1))
                 .isInstanceOf(IllegalArgumentException.class)

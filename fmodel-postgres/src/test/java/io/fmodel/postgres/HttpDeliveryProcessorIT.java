@@ -212,7 +212,8 @@ class HttpDeliveryProcessorIT {
                             "decider_id",
                             "offset",
                             "data",
-                            "created_at");
+                            "created_at",
+                            "metadata");
             assertThat(r.body().get("event").asText()).isEqualTo("Numbered");
             assertThat(r.body().get("decider").asText()).isEqualTo("decider1");
             assertThat(r.body().get("data").isObject())

@@ -17,6 +17,13 @@ final class Scenarios {
 
     private Scenarios() {}
 
+    /** What the container and default scenarios both do: one command, its event read back. */
+    static void appendsAnEvent(PostgresStoreExtension db) {
+        Counter.aggregate(db.store()).handle(new Counter.Add("c-1", 5));
+        assertThat(db.store().repository(Counter.TYPES, Counter.Add::counterId).read("c-1"))
+                .hasSize(1);
+    }
+
     /** The Testcontainers mode: skipped where no Docker daemon answers, run where one does. */
     static class ContainerScenario {
 
@@ -25,11 +32,7 @@ final class Scenarios {
 
         @Test
         void appends_an_event() {
-            Counter.aggregate(db.store()).handle(new Counter.Add("c-1", 5));
-            assertThat(db.store()
-                            .repository(Counter.TYPES, Counter.Add::counterId)
-                            .read("c-1"))
-                    .hasSize(1);
+            appendsAnEvent(db);
         }
     }
 
@@ -41,11 +44,7 @@ final class Scenarios {
 
         @Test
         void appends_an_event() {
-            Counter.aggregate(db.store()).handle(new Counter.Add("c-1", 5));
-            assertThat(db.store()
-                            .repository(Counter.TYPES, Counter.Add::counterId)
-                            .read("c-1"))
-                    .hasSize(1);
+            appendsAnEvent(db);
         }
     }
 

@@ -8,6 +8,7 @@ import io.fmodel.postgres.StreamProcessor;
 import io.fmodel.postgres.internal.jooq.Routines;
 import io.fmodel.postgres.internal.jooq.tables.ParkedPartitions;
 import io.fmodel.postgres.internal.jooq.tables.StreamEventBatches;
+import io.fmodel.postgres.internal.jooq.tables.StreamEventBatchesWithMetadata;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,6 +55,12 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
      * needs, in the function's order (offset order within a partition).
      */
     private static final String LEASE_SQL;
+    /**
+     * {@link #LEASE_SQL} with each event's {@code metadata}: {@code stream_event_batches_with_metadata} (sql/004),
+     * the same leases plus a probe of {@code events} by offset per event, which only processors that show metadata
+     * pay for (the seed's streaming functions keep their columns).
+     */
+    private static final String LEASE_WITH_METADATA_SQL;
     /** {@code ack_event(view, decider_id, offset, decider, lease)} */
     private static final String ACK_SQL;
 
@@ -74,8 +81,25 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
                         leased.OFFSET,
                         leased.LEASE,
                         leased.ATTEMPT,
-                        leased.CREATED_AT)
+                        leased.CREATED_AT,
+                        leased.COMMAND_ID)
                 .from(leased));
+        StreamEventBatchesWithMetadata withMetadata = Routines.streamEventBatchesWithMetadata(
+                (String) null, (Integer) null, (Integer) null, (Integer) null, (String) null);
+        LEASE_WITH_METADATA_SQL = render.render(render.select(
+                        withMetadata.DECIDER,
+                        withMetadata.DECIDER_ID,
+                        withMetadata.EVENT_ID,
+                        withMetadata.EVENT,
+                        withMetadata.EVENT_VERSION,
+                        withMetadata.DATA,
+                        withMetadata.OFFSET,
+                        withMetadata.LEASE,
+                        withMetadata.ATTEMPT,
+                        withMetadata.CREATED_AT,
+                        withMetadata.COMMAND_ID,
+                        withMetadata.METADATA)
+                .from(withMetadata));
         ACK_SQL = render.render(render.selectOne()
                 .from(Routines.ackEvent((String) null, (String) null, (Long) null, (String) null, (Long) null)));
     }
@@ -89,6 +113,7 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
      * @param closeJoin how long {@link #close} waits for each thread to finish its work in hand
      * @param createdAt whether the batches carry each event's {@code created_at} (only push needs it: reading it costs
      *     client CPU on every event)
+     * @param metadata whether the batches carry each event's {@code metadata} (one index probe per event)
      */
     record Options(
             String name,
@@ -99,16 +124,22 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
             Duration leaseTimeout,
             RetryPolicy retries,
             Duration closeJoin,
-            boolean createdAt) {}
+            boolean createdAt,
+            boolean metadata) {}
 
-    /** One leased event as stored: {@code data} is its JSON text, {@code createdAt} null unless asked for. */
+    /**
+     * One leased event as stored: {@code data} is its JSON text, {@code createdAt} and {@code metadata} null unless
+     * asked for ({@code metadata} is null as well for an event stored without).
+     */
     record Row(
             UUID eventId,
             String name,
             long version,
             String data,
             long offset,
-            @Nullable OffsetDateTime createdAt) {}
+            @Nullable OffsetDateTime createdAt,
+            UUID commandId,
+            @Nullable String metadata) {}
 
     /** The leased events of one partition, in offset order, under one lease. */
     record Batch(Partition partition, long lease, int attempt, List<Row> rows) {}
@@ -205,7 +236,8 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
 
     private List<Batch> lease(Connection connection, String consumer) throws SQLException {
         Map<Partition, Batch> batches = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(LEASE_SQL)) {
+        try (PreparedStatement statement =
+                connection.prepareStatement(options.metadata() ? LEASE_WITH_METADATA_SQL : LEASE_SQL)) {
             statement.setString(1, view);
             statement.setInt(2, options.partitions());
             statement.setInt(3, options.events());
@@ -225,7 +257,9 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
                                     r.getLong(5),
                                     r.getString(6),
                                     r.getLong(7),
-                                    options.createdAt() ? r.getObject(10, OffsetDateTime.class) : null));
+                                    options.createdAt() ? r.getObject(10, OffsetDateTime.class) : null,
+                                    r.getObject(11, UUID.class),
+                                    options.metadata() ? r.getString(12) : null));
                 }
             }
         }

@@ -7,19 +7,25 @@ import io.fmodel.postgres.CommandSender;
 import io.fmodel.postgres.EventTypes;
 import io.fmodel.postgres.HttpDeliveryOptions;
 import io.fmodel.postgres.HttpDeliveryProcessor;
+import io.fmodel.postgres.Metadata;
 import io.fmodel.postgres.PostgresEventRepository;
 import io.fmodel.postgres.PostgresEventStore;
 import io.fmodel.postgres.PostgresSnapshotRepository;
 import io.fmodel.postgres.ProcessorListener;
+import io.fmodel.postgres.RecordedEvent;
 import io.fmodel.postgres.SagaProcessor;
 import io.fmodel.postgres.SchemaInstaller;
 import io.fmodel.postgres.StreamingOptions;
 import io.fmodel.postgres.TransactionalViewStore;
 import io.fmodel.postgres.ViewProcessor;
 import io.fmodel.postgres.ViewStates;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -92,13 +98,7 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
             View<S, E> evolve,
             TransactionalViewStore<S, E> store,
             StreamingOptions options) {
-        Objects.requireNonNull(evolve, "evolve");
-        Objects.requireNonNull(store, "store");
-        return start(view, eventTypes, options, store::install, store::clear, (transaction, delivery) -> {
-            E event = delivery.event();
-            Optional<S> state = store.fetch(transaction, event);
-            store.save(transaction, event, evolve.evolve(state.orElseGet(evolve::initialState), event));
-        });
+        return startEvolving(view, eventTypes, options, false, evolve, store, StreamRunner.Delivery::event);
     }
 
     @Override
@@ -109,9 +109,58 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
                 view,
                 eventTypes,
                 options,
+                false,
                 NOTHING_TO_INSTALL,
                 NOTHING_TO_CLEAR,
                 (transaction, delivery) -> handler.accept(delivery.event()));
+    }
+
+    @Override
+    public <S, E> ViewProcessor startRecordedView(
+            String view,
+            EventTypes<E> eventTypes,
+            View<S, RecordedEvent<E>> evolve,
+            TransactionalViewStore<S, RecordedEvent<E>> store,
+            StreamingOptions options) {
+        return startEvolving(view, eventTypes, options, true, evolve, store, StreamRunner.Delivery::recorded);
+    }
+
+    /**
+     * An exactly-once view: each delivery, as {@code input} makes it (the event, or the event with its record), is
+     * folded into the state {@code store} keeps for it, in the transaction that acknowledges it.
+     */
+    private <S, E, T> ViewProcessor startEvolving(
+            String view,
+            EventTypes<E> eventTypes,
+            StreamingOptions options,
+            boolean metadata,
+            View<S, T> evolve,
+            TransactionalViewStore<S, T> store,
+            Function<StreamRunner.Delivery<E>, T> input) {
+        Objects.requireNonNull(evolve, "evolve");
+        Objects.requireNonNull(store, "store");
+        return start(view, eventTypes, options, metadata, store::install, store::clear, (transaction, delivery) -> {
+            T in = input.apply(delivery);
+            Optional<S> state = store.fetch(transaction, in);
+            store.save(transaction, in, evolve.evolve(state.orElseGet(evolve::initialState), in));
+        });
+    }
+
+    @Override
+    public <E> ViewProcessor startRecordedHandler(
+            String view,
+            EventTypes<E> eventTypes,
+            Consumer<? super RecordedEvent<E>> handler,
+            StreamingOptions options) {
+        Objects.requireNonNull(handler, "handler");
+        return start(
+                view,
+                eventTypes,
+                options,
+                true,
+                NOTHING_TO_INSTALL,
+                NOTHING_TO_CLEAR,
+                (transaction, delivery) -> handler.accept(delivery.recorded()));
     }
 
     @Override
@@ -123,12 +172,39 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
             StreamingOptions options) {
         Objects.requireNonNull(saga, "saga");
         Objects.requireNonNull(sender, "sender");
-        return start(view, eventTypes, options, NOTHING_TO_INSTALL, NOTHING_TO_CLEAR, (transaction, delivery) -> {
+        return start(view, eventTypes, options, true, NOTHING_TO_INSTALL, NOTHING_TO_CLEAR, (transaction, delivery) -> {
             List<? extends A> commands = saga.react(delivery.event());
-            for (int i = 0; i < commands.size(); i++) {
-                sender.send(commands.get(i), SagaProcessor.commandId(view, delivery.eventId(), i));
+            if (commands.isEmpty()) {
+                return;
+            }
+            // the commands continue the event's conversation, caused by the event: bound for the sender's thread, so
+            // that a repository appending there writes it (Metadata.current())
+            Metadata cause = delivery.metadata();
+            Metadata sent = new Metadata(
+                    cause.correlationId() != null
+                            ? cause.correlationId()
+                            : delivery.commandId().toString(),
+                    delivery.eventId().toString(),
+                    cause.traceContext(),
+                    cause.entries());
+            try (Metadata.Scope scope = Metadata.bind(sent)) {
+                for (int i = 0; i < commands.size(); i++) {
+                    sender.send(commands.get(i), commandId(view, delivery, i));
+                }
             }
         });
+    }
+
+    /**
+     * The id of the {@code index}-th command for a delivered event: {@link SagaProcessor#commandId} for the first (or
+     * only) event of a stored event; for the next events of one that upcasting split, the part counts as well.
+     */
+    private static UUID commandId(String view, StreamRunner.Delivery<?> delivery, int index) {
+        if (delivery.part() == 0) {
+            return SagaProcessor.commandId(view, delivery.eventId(), index);
+        }
+        return UUID.nameUUIDFromBytes((view + "\n" + delivery.eventId() + "\n" + delivery.part() + "\n" + index)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** Views, sagas and handlers: the events of {@code eventTypes}, decoded with the store's mapper. */
@@ -136,6 +212,7 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
             String view,
             EventTypes<E> eventTypes,
             StreamingOptions options,
+            boolean metadata,
             StreamRunner.Installer installer,
             StreamRunner.Clearer clearer,
             StreamRunner.Handler<E> handler) {
@@ -145,6 +222,7 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
                 new EventDecoder<>(eventTypes, objectMapper),
                 options,
                 listener,
+                metadata,
                 installer,
                 clearer,
                 handler);
@@ -152,6 +230,18 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
 
     @Override
     public HttpDeliveryProcessor startPush(String view, String secret, HttpDeliveryOptions options) {
-        return HttpDeliveryRunner.start(dataSource, view, secret, options, listener);
+        return startPush(view, secret, options, List.of());
+    }
+
+    @Override
+    public HttpDeliveryProcessor startPush(
+            String view, String secret, HttpDeliveryOptions options, List<? extends EventTypes<?>> eventTypes) {
+        Map<String, EventDecoder<?>> decoders = new HashMap<>();
+        for (EventTypes<?> types : eventTypes) {
+            if (decoders.put(types.decider(), new EventDecoder<>(types, objectMapper)) != null) {
+                throw new IllegalArgumentException("two EventTypes of decider " + types.decider());
+            }
+        }
+        return HttpDeliveryRunner.start(dataSource, view, secret, options, listener, Map.copyOf(decoders));
     }
 }

@@ -29,6 +29,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -77,13 +79,16 @@ public final class HttpDeliveryRunner extends ConsumerEngine implements HttpDeli
     private final String secret;
     private final Duration requestTimeout;
     private final HttpClient client;
+    /** By decider: the events of these deciders are pushed at their current versions (upcast). */
+    private final Map<String, EventDecoder<?>> decoders;
 
     private HttpDeliveryRunner(
             DataSource dataSource,
             String view,
             String secret,
             HttpDeliveryOptions options,
-            ProcessorListener listener) {
+            ProcessorListener listener,
+            Map<String, EventDecoder<?>> decoders) {
         super(
                 dataSource,
                 view,
@@ -96,8 +101,10 @@ public final class HttpDeliveryRunner extends ConsumerEngine implements HttpDeli
                         options.leaseTimeout(),
                         options.retries(),
                         options.connectTimeout().plus(options.requestTimeout()).plusSeconds(5),
+                        true,
                         true),
                 listener);
+        this.decoders = decoders;
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("the secret of view " + view + " must not be empty");
         }
@@ -116,8 +123,9 @@ public final class HttpDeliveryRunner extends ConsumerEngine implements HttpDeli
             String view,
             String secret,
             HttpDeliveryOptions options,
-            ProcessorListener listener) {
-        HttpDeliveryRunner runner = new HttpDeliveryRunner(dataSource, view, secret, options, listener);
+            ProcessorListener listener,
+            Map<String, EventDecoder<?>> decoders) {
+        HttpDeliveryRunner runner = new HttpDeliveryRunner(dataSource, view, secret, options, listener, decoders);
         runner.start(", pushing to " + runner.endpoint);
         return runner;
     }
@@ -164,13 +172,24 @@ public final class HttpDeliveryRunner extends ConsumerEngine implements HttpDeli
     Outcome deliver(Connection connection, Batch batch) throws SQLException {
         int answered = 0;
         Sent.@Nullable Failed failure = null;
+        rows:
         for (Row row : batch.rows()) {
             if (isClosing()) {
                 break; // what was answered is acknowledged; the rest is handed over
             }
-            if (post(row, batch) instanceof Sent.Failed f) {
-                failure = f;
+            List<EventDecoder.Current> documents;
+            try {
+                documents = documents(batch.partition(), row);
+            } catch (RuntimeException e) {
+                failure = new Sent.Failed(e, true, null); // an upcaster that fails: retried, then parked
                 break;
+            }
+            // a stored event upcast into several is answered once all of them are; a dropped one at once
+            for (int part = 0; part < documents.size(); part++) {
+                if (post(row, documents.get(part), part, batch) instanceof Sent.Failed f) {
+                    failure = f;
+                    break rows;
+                }
             }
             answered++;
         }
@@ -189,24 +208,36 @@ public final class HttpDeliveryRunner extends ConsumerEngine implements HttpDeli
                 : new Outcome.Failed(answered, failure.failure(), failure.retryable(), failure.retryAfter());
     }
 
+    /** {@return the documents to push for a stored event: upcast for the deciders given, else the row as it is} */
+    private List<EventDecoder.Current> documents(Partition partition, Row row) {
+        EventDecoder<?> decoder = decoders.get(partition.decider());
+        if (decoder == null) {
+            return List.of(new EventDecoder.Current(row.name(), row.version(), row.data()));
+        }
+        return decoder.currentDocuments(partition.deciderId(), row.offset(), row.name(), row.version(), row.data());
+    }
+
     /**
      * {@return the request body: {@code event, event_id, event_version, decider, decider_id, offset, data,
-     * created_at}, with {@code data} the stored JSON document as it is}
+     * created_at, metadata}, with {@code data} the JSON document of {@code document} as it is and {@code metadata}
+     * the stored one ({@code {}} for an event stored without)}
      */
-    static byte[] body(Partition partition, Row row) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(row.data().length() + 256);
+    static byte[] body(Partition partition, Row row, EventDecoder.Current document) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(document.data().length() + 256);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
-            json.writeStringField("event", row.name());
+            json.writeStringField("event", document.name());
             json.writeStringField("event_id", row.eventId().toString());
-            json.writeNumberField("event_version", row.version());
+            json.writeNumberField("event_version", document.version());
             json.writeStringField("decider", partition.decider());
             json.writeStringField("decider_id", partition.deciderId());
             json.writeNumberField("offset", row.offset());
             json.writeFieldName("data");
-            json.writeRawValue(row.data());
+            json.writeRawValue(document.data());
             OffsetDateTime createdAt = Objects.requireNonNull(row.createdAt(), "created_at");
             json.writeStringField("created_at", CREATED_AT.format(createdAt.withOffsetSameInstant(ZoneOffset.UTC)));
+            json.writeFieldName("metadata");
+            json.writeRawValue(row.metadata() == null ? "{}" : row.metadata());
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
@@ -214,14 +245,16 @@ public final class HttpDeliveryRunner extends ConsumerEngine implements HttpDeli
         return out.toByteArray();
     }
 
-    private Sent post(Row row, Batch batch) {
-        byte[] body = body(batch.partition(), row);
+    private Sent post(Row row, EventDecoder.Current document, int part, Batch batch) {
+        byte[] body = body(batch.partition(), row, document);
+        // the receiver dedupes by this key: the events a stored event was split into need one each
+        String key = part == 0 ? row.eventId().toString() : row.eventId() + "/" + part;
         String signature = WebhookSignature.sign(secret, Instant.now().getEpochSecond(), body);
         HttpRequest request = HttpRequest.newBuilder(endpoint)
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "fmodel-postgres")
-                .header("Idempotency-Key", row.eventId().toString())
+                .header("Idempotency-Key", key)
                 .header("X-Fmodel-Event-Id", row.eventId().toString())
                 .header("X-Fmodel-View", view)
                 .header("X-Fmodel-Attempt", Integer.toString(batch.attempt()))

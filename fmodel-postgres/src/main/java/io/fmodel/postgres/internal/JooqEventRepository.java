@@ -5,15 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.fmodel.core.application.Appended;
 import io.fmodel.core.application.StoredEvent;
+import io.fmodel.postgres.EventDecodingException;
 import io.fmodel.postgres.EventEncodingException;
 import io.fmodel.postgres.EventStoreTimeoutException;
 import io.fmodel.postgres.EventTypes;
+import io.fmodel.postgres.Metadata;
 import io.fmodel.postgres.MissingValueException;
+import io.fmodel.postgres.Partition;
 import io.fmodel.postgres.PostgresEventRepository;
+import io.fmodel.postgres.RecordedEvent;
 import io.fmodel.postgres.UnregisteredEventTypeException;
 import io.fmodel.postgres.internal.jooq.Routines;
 import io.fmodel.postgres.internal.jooq.Tables;
-import io.fmodel.postgres.internal.jooq.tables.AppendEvents;
+import io.fmodel.postgres.internal.jooq.tables.AppendEventsWithMetadata;
 import io.fmodel.postgres.internal.jooq.tables.GetEvents;
 import io.fmodel.postgres.internal.jooq.tables.GetEventsAfter;
 import java.sql.Connection;
@@ -73,13 +77,20 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                         events.EVENT_VERSION,
                         events.DATA,
                         events.COMMAND_ID,
-                        events.OFFSET)
+                        events.OFFSET,
+                        events.METADATA)
                 .from(events));
         GetEventsAfter after = Tables.GET_EVENTS_AFTER.call((String) null, (String) null, (UUID) null, (UUID) null);
         FETCH_AFTER_SQL = render.render(render.select(
-                        after.EVENT, after.EVENT_ID, after.EVENT_VERSION, after.DATA, after.COMMAND_ID, after.OFFSET)
+                        after.EVENT,
+                        after.EVENT_ID,
+                        after.EVENT_VERSION,
+                        after.DATA,
+                        after.COMMAND_ID,
+                        after.OFFSET,
+                        after.METADATA)
                 .from(after));
-        AppendEvents appended = Tables.APPEND_EVENTS.call(
+        AppendEventsWithMetadata appended = Tables.APPEND_EVENTS_WITH_METADATA.call(
                 (String[]) null,
                 (UUID[]) null,
                 (String) null,
@@ -88,12 +99,13 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 (UUID) null,
                 (UUID) null,
                 (Long[]) null,
+                (JSONB) null,
                 (Boolean) null);
         APPEND_SQL = renderAppend(render, appended);
         for (int n = 1; n <= INLINE; n++) {
             APPEND_INLINE_SQL[n] = renderAppend(
                     render,
-                    Tables.APPEND_EVENTS.call(
+                    Tables.APPEND_EVENTS_WITH_METADATA.call(
                             DSL.array(Collections.nCopies(n, DSL.val((String) null, SQLDataType.CLOB))),
                             DSL.array(Collections.nCopies(n, DSL.val((UUID) null, SQLDataType.UUID))),
                             DSL.val((String) null, SQLDataType.CLOB),
@@ -102,18 +114,20 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                             DSL.val((UUID) null, SQLDataType.UUID),
                             DSL.val((UUID) null, SQLDataType.UUID),
                             DSL.array(Collections.nCopies(n, DSL.val((Long) null, SQLDataType.BIGINT))),
+                            DSL.val((JSONB) null, SQLDataType.JSONB),
                             DSL.val((Boolean) null, SQLDataType.BOOLEAN)));
         }
     }
 
-    private static String renderAppend(DSLContext render, AppendEvents appended) {
+    private static String renderAppend(DSLContext render, AppendEventsWithMetadata appended) {
         return render.render(render.select(
                         appended.EVENT,
                         appended.EVENT_ID,
                         appended.EVENT_VERSION,
                         appended.DATA,
                         appended.COMMAND_ID,
-                        appended.OFFSET)
+                        appended.OFFSET,
+                        appended.METADATA)
                 .from(appended));
     }
 
@@ -125,6 +139,7 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
     private final Predicate<? super E> closes;
     private final Codecs<E> codecs;
     private final Duration timeout;
+    private final Function<? super C, Metadata> metadataOf;
 
     /** One writer per class, looked up once, not per event; readers are the decoder's. */
     private record Codecs<E>(Map<Class<?>, Encoding> encodings, EventDecoder<E> decoder) {
@@ -148,7 +163,8 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
             ObjectMapper objectMapper,
             Predicate<? super E> closes,
             Codecs<E> codecs,
-            Duration timeout) {
+            Duration timeout,
+            Function<? super C, Metadata> metadataOf) {
         this.dataSource = dataSource;
         this.dsl = dsl;
         this.eventTypes = eventTypes;
@@ -157,12 +173,14 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         this.closes = closes;
         this.codecs = codecs;
         this.timeout = timeout;
+        this.metadataOf = metadataOf;
     }
 
     @Override
     public PostgresEventRepository<C, E> closingWith(Predicate<? super E> closes) {
         Objects.requireNonNull(closes, "closes");
-        return new JooqEventRepository<>(dataSource, dsl, eventTypes, streamId, objectMapper, closes, codecs, timeout);
+        return new JooqEventRepository<>(
+                dataSource, dsl, eventTypes, streamId, objectMapper, closes, codecs, timeout, metadataOf);
     }
 
     @Override
@@ -171,12 +189,20 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
         }
-        return new JooqEventRepository<>(dataSource, dsl, eventTypes, streamId, objectMapper, closes, codecs, timeout);
+        return new JooqEventRepository<>(
+                dataSource, dsl, eventTypes, streamId, objectMapper, closes, codecs, timeout, metadataOf);
     }
 
     @Override
     public Duration timeout() {
         return timeout;
+    }
+
+    @Override
+    public PostgresEventRepository<C, E> withMetadata(Function<? super C, Metadata> metadata) {
+        Objects.requireNonNull(metadata, "metadata");
+        return new JooqEventRepository<>(
+                dataSource, dsl, eventTypes, streamId, objectMapper, closes, codecs, timeout, metadata);
     }
 
     /**
@@ -252,7 +278,8 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 objectMapper,
                 event -> false,
                 Codecs.of(eventTypes, objectMapper),
-                PostgresEventRepository.DEFAULT_TIMEOUT);
+                PostgresEventRepository.DEFAULT_TIMEOUT,
+                command -> Metadata.EMPTY);
         repository.registerEventTypes();
         return repository;
     }
@@ -267,6 +294,15 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                             type.name(),
                             type.javaClass().getName(),
                             type.version());
+                }
+                // older versions and old names stay valid in deciders: their stored events keep their registration
+                for (EventTypes.Upcasting upcasting : eventTypes.upcasters()) {
+                    Routines.registerDeciderEvent(
+                            tx,
+                            eventTypes.decider(),
+                            upcasting.name(),
+                            "read through an upcaster",
+                            upcasting.version());
                 }
             });
         } catch (DataAccessException e) {
@@ -297,9 +333,32 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         return events(Identifiers.requireStreamId(eventTypes.decider(), streamId));
     }
 
+    @Override
+    public List<RecordedEvent<E>> readRecorded(String streamId) {
+        if (streamId == null) {
+            throw new MissingValueException(eventTypes.decider(), "the stream id is null", null, null);
+        }
+        String id = Identifiers.requireStreamId(eventTypes.decider(), streamId);
+        Partition partition = new Partition(eventTypes.decider(), id);
+        List<RecordedEvent<E>> recorded = new ArrayList<>();
+        for (Row row : rows(id)) {
+            Metadata metadata = MetadataJson.decode(row.metadata());
+            for (E event : codecs.decoder().decode(id, row.offset(), row.event(), row.version(), row.data())) {
+                recorded.add(
+                        new RecordedEvent<>(event, partition, row.eventId(), row.commandId(), row.offset(), metadata));
+            }
+        }
+        return List.copyOf(recorded);
+    }
+
     /** One call of {@code get_events} for the stream {@code id}, already checked. */
     private List<StoredEvent<E, UUID>> events(String id) {
-        List<StoredEvent<E, UUID>> events = new ArrayList<>();
+        return decode(id, rows(id));
+    }
+
+    /** The rows of one call of {@code get_events} for the stream {@code id}, already checked. */
+    private List<Row> rows(String id) {
+        List<Row> rows = new ArrayList<>();
         StatementTimer.@Nullable Armed timer = null;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(FETCH_SQL)) {
@@ -308,15 +367,14 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
             timer = StatementTimer.arm(statement, timeout);
             try (StatementTimer.Armed armed = timer;
                     ResultSet result = statement.executeQuery()) {
-                // decoded as read, as a hand-written loop would: no intermediate rows, no copy
                 while (result.next()) {
-                    events.add(decode(id, row(result)));
+                    rows.add(row(result));
                 }
             }
         } catch (SQLException e) {
             throw failure(e, id, null, timer, false, null);
         }
-        return Collections.unmodifiableList(events);
+        return rows;
     }
 
     /**
@@ -399,13 +457,14 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
             data[i] = encode(id, encoding, event);
             versions[i] = encoding.type().version();
         }
+        String metadata = MetadataJson.encode(metadataOf(command, commandId));
         List<Row> rows = new ArrayList<>(n);
         boolean inline = n <= INLINE;
         StatementTimer.@Nullable Armed timer = null;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(inline ? APPEND_INLINE_SQL[n] : APPEND_SQL)) {
             if (inline) {
-                // names, ids, decider, stream, data, command, expected version, versions, final
+                // names, ids, decider, stream, data, command, expected version, versions, metadata, final
                 for (int i = 0; i < n; i++) {
                     statement.setString(1 + i, names[i]);
                     statement.setObject(1 + n + i, ids[i]);
@@ -416,7 +475,8 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 statement.setString(2 + 2 * n, id);
                 statement.setObject(3 + 3 * n, commandId);
                 statement.setObject(4 + 3 * n, expectedVersion);
-                statement.setBoolean(5 + 4 * n, closes.test(events.getLast()));
+                statement.setString(5 + 4 * n, metadata);
+                statement.setBoolean(6 + 4 * n, closes.test(events.getLast()));
             } else {
                 statement.setArray(1, connection.createArrayOf("text", names));
                 statement.setArray(2, connection.createArrayOf("uuid", ids));
@@ -427,7 +487,8 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 statement.setObject(6, commandId);
                 statement.setObject(7, expectedVersion);
                 statement.setArray(8, connection.createArrayOf("int8", versions));
-                statement.setBoolean(9, closes.test(events.getLast()));
+                statement.setString(9, metadata);
+                statement.setBoolean(10, closes.test(events.getLast()));
             }
             timer = StatementTimer.arm(statement, timeout);
             try (StatementTimer.Armed armed = timer) {
@@ -450,11 +511,40 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
             return new Appended.Written<>(stored);
         }
         // The command was applied before: append_events wrote nothing and returned the events it produced then.
-        return new Appended.Replayed<>(decode(id, rows));
+        List<StoredEvent<E, UUID>> replayed = decode(id, rows);
+        if (replayed.isEmpty()) {
+            Row first = rows.getFirst();
+            throw new EventDecodingException(
+                    stream(id),
+                    first.offset(),
+                    first.event(),
+                    first.version(),
+                    "command " + commandId + " was applied before, and upcasting drops every event it appended: there"
+                            + " is nothing to replay (docs/event-evolution.md)",
+                    null);
+        }
+        return new Appended.Replayed<>(replayed);
+    }
+
+    /**
+     * {@return the metadata of a decision: the thread's, completed by the repository's for the command, completed by
+     * the command id as causation and correlation}
+     */
+    private Metadata metadataOf(C command, UUID commandId) {
+        Metadata own = Objects.requireNonNull(metadataOf.apply(command), "the metadata of a command");
+        String id = commandId.toString();
+        return Metadata.current().orElse(own).orElse(new Metadata(id, id, Map.of(), Map.of()));
     }
 
     /** The columns of an {@code events} row that a stored event needs. */
-    private record Row(String event, UUID eventId, long version, String data, UUID commandId, long offset) {}
+    private record Row(
+            String event,
+            UUID eventId,
+            long version,
+            String data,
+            UUID commandId,
+            long offset,
+            @Nullable String metadata) {}
 
     /** Reads the row at the cursor of a result of {@link #FETCH_SQL}, {@link #FETCH_AFTER_SQL} or {@link #APPEND_SQL}. */
     private static Row row(ResultSet result) throws SQLException {
@@ -464,7 +554,8 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
                 result.getLong(3),
                 result.getString(4),
                 result.getObject(5, UUID.class),
-                result.getLong(6));
+                result.getLong(6),
+                result.getString(7));
     }
 
     /**
@@ -513,16 +604,23 @@ public final class JooqEventRepository<C, E> implements PostgresEventRepository<
         }
     }
 
+    /**
+     * {@return the events of {@code rows} at their current versions}: a row the upcasters split gives several events
+     * with the row's id as version; a dropped row gives none, and the event before it takes its id as version, so
+     * that the last event's version stays the stream's (the version the next append expects)
+     */
     private List<StoredEvent<E, UUID>> decode(String id, List<Row> rows) {
         List<StoredEvent<E, UUID>> events = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            events.add(decode(id, row));
+            List<E> decoded = codecs.decoder().decode(id, row.offset(), row.event(), row.version(), row.data());
+            if (decoded.isEmpty() && !events.isEmpty()) {
+                StoredEvent<E, UUID> last = events.removeLast();
+                events.add(new StoredEvent<>(last.event(), row.eventId(), last.commandId()));
+            }
+            for (E event : decoded) {
+                events.add(new StoredEvent<>(event, row.eventId(), row.commandId()));
+            }
         }
-        return List.copyOf(events);
-    }
-
-    private StoredEvent<E, UUID> decode(String id, Row row) {
-        E event = codecs.decoder().decode(id, row.offset(), row.event(), row.version(), row.data());
-        return new StoredEvent<>(event, row.eventId(), row.commandId());
+        return Collections.unmodifiableList(events);
     }
 }

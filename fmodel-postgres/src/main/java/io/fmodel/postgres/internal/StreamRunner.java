@@ -1,7 +1,9 @@
 package io.fmodel.postgres.internal;
 
+import io.fmodel.postgres.Metadata;
 import io.fmodel.postgres.Partition;
 import io.fmodel.postgres.ProcessorListener;
+import io.fmodel.postgres.RecordedEvent;
 import io.fmodel.postgres.SagaProcessor;
 import io.fmodel.postgres.StreamingOptions;
 import io.fmodel.postgres.ViewProcessor;
@@ -32,8 +34,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class StreamRunner<E> extends ConsumerEngine implements ViewProcessor, SagaProcessor {
 
-    /** One decoded event handed to a handler. */
-    public record Delivery<E>(E event, UUID eventId, Partition partition, long offset) {}
+    /**
+     * One decoded event handed to a handler: {@code part} is its place among the events its stored event was upcast
+     * into (0 for the first, the only one unless it was split); {@code metadata} is empty unless the runner reads it.
+     */
+    public record Delivery<E>(
+            E event, UUID eventId, Partition partition, long offset, UUID commandId, Metadata metadata, int part) {
+
+        /** {@return the delivery as the public API shows it} */
+        public RecordedEvent<E> recorded() {
+            return new RecordedEvent<>(event, partition, eventId, commandId, offset, metadata);
+        }
+    }
 
     /** Processes one event inside the transaction that will acknowledge it. */
     @FunctionalInterface
@@ -63,6 +75,7 @@ public final class StreamRunner<E> extends ConsumerEngine implements ViewProcess
             EventDecoder<E> decoder,
             StreamingOptions options,
             ProcessorListener listener,
+            boolean metadata,
             Handler<E> handler,
             Clearer clearer) {
         super(
@@ -77,7 +90,8 @@ public final class StreamRunner<E> extends ConsumerEngine implements ViewProcess
                         options.leaseTimeout(),
                         options.retries(),
                         options.leaseTimeout(),
-                        false),
+                        false,
+                        metadata),
                 listener);
         this.decoder = decoder;
         this.handler = handler;
@@ -91,10 +105,12 @@ public final class StreamRunner<E> extends ConsumerEngine implements ViewProcess
             EventDecoder<E> decoder,
             StreamingOptions options,
             ProcessorListener listener,
+            boolean metadata,
             Installer installer,
             Clearer clearer,
             Handler<E> handler) {
-        StreamRunner<E> runner = new StreamRunner<>(dataSource, view, decoder, options, listener, handler, clearer);
+        StreamRunner<E> runner =
+                new StreamRunner<>(dataSource, view, decoder, options, listener, metadata, handler, clearer);
         try (Connection connection = dataSource.getConnection()) {
             installer.install(connection);
             registerIfMissing(connection, view, options);
@@ -163,9 +179,22 @@ public final class StreamRunner<E> extends ConsumerEngine implements ViewProcess
             for (Row row : rows) {
                 // a view sees every decider's events; it processes its own and acknowledges the others
                 if (batch.partition().decider().equals(decoder.decider())) {
-                    E event = decoder.decode(
+                    // at its current version: none if upcasting dropped it, several if it split it
+                    List<E> events = decoder.decode(
                             batch.partition().deciderId(), row.offset(), row.name(), row.version(), row.data());
-                    handler.handle(connection, new Delivery<>(event, row.eventId(), batch.partition(), row.offset()));
+                    Metadata metadata = MetadataJson.decode(row.metadata());
+                    for (int part = 0; part < events.size(); part++) {
+                        handler.handle(
+                                connection,
+                                new Delivery<>(
+                                        events.get(part),
+                                        row.eventId(),
+                                        batch.partition(),
+                                        row.offset(),
+                                        row.commandId(),
+                                        metadata,
+                                        part));
+                    }
                 }
                 at++;
             }

@@ -16,6 +16,7 @@ import io.vavr.control.Either;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.quicktheories.QuickTheory;
 import org.quicktheories.core.Gen;
 
@@ -80,10 +81,8 @@ public final class EitherDeciderLaws<C, S, E, R> {
             S state = decider.initialState();
             assertThat(core.initialState()).as("initial state of asDecider()").isEqualTo(state);
             for (C command : sequence) {
-                Either<R, List<E>> decided;
-                try {
-                    decided = decider.decide(command, state);
-                } catch (RuntimeException thrown) {
+                Either<R, List<E>> decided = decideOrNull(command, state);
+                if (decided == null) {
                     continue;
                 }
                 if (decided.isLeft()) {
@@ -132,10 +131,8 @@ public final class EitherDeciderLaws<C, S, E, R> {
             S state = decider.initialState();
             List<E> expected = new ArrayList<>();
             for (C command : sequence) {
-                Either<R, List<E>> decided;
-                try {
-                    decided = decider.decide(command, state);
-                } catch (RuntimeException thrown) {
+                Either<R, List<E>> decided = decideOrNull(command, state);
+                if (decided == null) {
                     continue;
                 }
                 Either<CommandFailure<C, R>, List<E>> handled = aggregate.handle(command);
@@ -168,10 +165,8 @@ public final class EitherDeciderLaws<C, S, E, R> {
         List<C> accepted = new ArrayList<>();
         List<E> events = new ArrayList<>();
         for (C command : sequence) {
-            Either<R, List<E>> decided;
-            try {
-                decided = decider.decide(command, state);
-            } catch (RuntimeException thrown) {
+            Either<R, List<E>> decided = decideOrNull(command, state);
+            if (decided == null) {
                 accepted.add(command); // not a rejection: kept, and decides nothing again
                 continue;
             }
@@ -184,8 +179,19 @@ public final class EitherDeciderLaws<C, S, E, R> {
         return new Run<>(List.copyOf(accepted), List.copyOf(events), state);
     }
 
-    private static <C, S, E> @org.jspecify.annotations.Nullable RejectedException catchRejection(
-            Decider<C, S, E> core, C command, S state) {
+    /**
+     * {@return what the decider decides, or null when {@code decide} throws: a thrown exception is a bug of the
+     * command, not a rejection, and the laws are about rejections; the command is skipped}
+     */
+    private @Nullable Either<R, List<E>> decideOrNull(C command, S state) {
+        try {
+            return decider.decide(command, state);
+        } catch (RuntimeException thrown) {
+            return null;
+        }
+    }
+
+    private static <C, S, E> @Nullable RejectedException catchRejection(Decider<C, S, E> core, C command, S state) {
         try {
             core.decide(command, state);
             return null;
