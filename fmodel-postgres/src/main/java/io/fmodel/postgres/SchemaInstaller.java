@@ -34,8 +34,12 @@ public final class SchemaInstaller {
      * The files of {@code sql/} (not {@code sql/optional/}), in the order they are applied. A test keeps this list
      * equal to the directory.
      */
-    public static final List<String> FILES =
-            List.of("001_event_sourcing.sql", "002_event_streaming.sql", "003_snapshots.sql", "004_event_metadata.sql");
+    public static final List<String> FILES = List.of(
+            "001_event_sourcing.sql",
+            "002_event_streaming.sql",
+            "003_snapshots.sql",
+            "004_event_metadata.sql",
+            "005_view_lag_time.sql");
 
     private static final String RESOURCES = "/io/fmodel/postgres/sql/";
 

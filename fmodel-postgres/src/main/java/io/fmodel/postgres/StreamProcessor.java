@@ -1,5 +1,6 @@
 package io.fmodel.postgres;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -27,6 +28,12 @@ public interface StreamProcessor extends AutoCloseable {
 
     /** {@return the number of events not processed yet by the view (one SQL query: {@code view_lag})} */
     long lag();
+
+    /**
+     * {@return how long ago the oldest event the view has not processed yet was appended, {@link Duration#ZERO} when it
+     * has processed every event (one SQL query: {@code view_lag_seconds}, sql/005)}
+     */
+    Duration lagTime();
 
     /** {@return events processed and acknowledged by this processor since it started} */
     long processedCount();

@@ -274,6 +274,8 @@ class HttpDeliveryProcessorIT {
         assertThat(all.stream().filter(r -> r.n() == 1).map(Received::attempt)).containsExactly(1, 2);
         assertThat(all.stream().filter(r -> r.n() == 2).map(Received::attempt)).containsExactlyInAnyOrder(1, 2);
         assertThat(listener.failures).hasSize(2);
+        // every answer is told, the timed-out request (no answer) is not
+        assertThat(listener.responses).containsExactly(500, 200, 200, 200);
         assertThat(listener.failures.peek()).isInstanceOf(HttpDeliveryException.class);
         assertThat(((HttpDeliveryException) listener.failures.peek()).status()).isEqualTo(500);
         assertThat(List.copyOf(listener.failures).get(1)).isInstanceOf(java.net.http.HttpTimeoutException.class);
@@ -384,6 +386,12 @@ class HttpDeliveryProcessorIT {
         final AtomicInteger processed = new AtomicInteger();
         final AtomicInteger parked = new AtomicInteger();
         final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        final Queue<Integer> responses = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void responded(String view, Partition partition, int status) {
+            responses.add(status);
+        }
 
         @Override
         public void processed(String view, Partition partition, int events) {

@@ -36,4 +36,19 @@ final class NumberedEvents {
             ps.execute();
         }
     }
+
+    /** Appends event {@code n} to {@code stream} through {@code append_events_with_metadata}, with {@code metadata}. */
+    static void appendWithMetadata(Connection c, String stream, int n, String metadata) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM append_events_with_metadata("
+                + "ARRAY['Numbered'], ARRAY[gen_random_uuid()], 'decider1', ?,"
+                + " ARRAY[jsonb_build_object('stream', ?::text, 'n', ?::int)], gen_random_uuid(),"
+                + " (SELECT event_id FROM get_last_event(?, 'decider1')), ARRAY[1]::bigint[], ?::jsonb)")) {
+            ps.setString(1, stream);
+            ps.setString(2, stream);
+            ps.setInt(3, n);
+            ps.setString(4, stream);
+            ps.setString(5, metadata);
+            ps.execute();
+        }
+    }
 }

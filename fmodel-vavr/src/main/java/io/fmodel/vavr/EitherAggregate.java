@@ -1,5 +1,6 @@
 package io.fmodel.vavr;
 
+import io.fmodel.core.application.CommandListener;
 import io.fmodel.core.application.CommandOutcomeUnknownException;
 import io.fmodel.core.application.EventRepository;
 import io.fmodel.core.application.EventSourcingAggregate;
@@ -60,6 +61,9 @@ public interface EitherAggregate<C, S, E, R> {
 
     /** {@return this aggregate retrying outages under {@code recovery}, with the same command id} */
     EitherAggregate<C, S, E, R> withRecovery(RetryPolicy recovery);
+
+    /** {@return this aggregate telling {@code listener} of its commands' conflicts, outages and retries} */
+    EitherAggregate<C, S, E, R> withListener(CommandListener listener);
 
     /** {@return an aggregate of {@code decider} over {@code repository}, with the core's default policies} */
     static <C, S, E, R, V> EitherAggregate<C, S, E, R> of(

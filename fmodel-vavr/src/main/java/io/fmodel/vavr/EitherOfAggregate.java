@@ -1,5 +1,6 @@
 package io.fmodel.vavr;
 
+import io.fmodel.core.application.CommandListener;
 import io.fmodel.core.application.CommandOutcomeUnknownException;
 import io.fmodel.core.application.EventSourcingAggregate;
 import io.fmodel.core.application.RetriesExhaustedException;
@@ -48,5 +49,10 @@ record EitherOfAggregate<C, S, E, R>(EventSourcingAggregate<C, S, E> aggregate, 
     @Override
     public EitherOfAggregate<C, S, E, R> withRecovery(RetryPolicy recovery) {
         return new EitherOfAggregate<>(aggregate.withRecovery(recovery), rejections);
+    }
+
+    @Override
+    public EitherOfAggregate<C, S, E, R> withListener(CommandListener listener) {
+        return new EitherOfAggregate<>(aggregate.withListener(listener), rejections);
     }
 }

@@ -68,6 +68,12 @@ public interface EventSourcingAggregate<C, S, E> {
     EventSourcingAggregate<C, S, E> withRecovery(RetryPolicy recovery);
 
     /**
+     * {@return this aggregate telling {@code listener} of the conflicts, outages and retries of its commands (default
+     * {@link CommandListener#none()}); it replaces the listener set before}
+     */
+    EventSourcingAggregate<C, S, E> withListener(CommandListener listener);
+
+    /**
      * {@return an aggregate of {@code decider} over {@code repository}, with the default retry policy and no snapshots:
      * the aggregate below with {@link SnapshotRepository#none()}, folding the whole stream for every command}
      */
@@ -100,6 +106,12 @@ public interface EventSourcingAggregate<C, S, E> {
             SnapshotRepository<C, S, V> snapshots,
             SnapshotPolicy snapshotPolicy) {
         return new FetchDecideAppend<>(
-                decider, repository, snapshots, snapshotPolicy, RetryPolicy.defaults(), RetryPolicy.recoveryDefaults());
+                decider,
+                repository,
+                snapshots,
+                snapshotPolicy,
+                RetryPolicy.defaults(),
+                RetryPolicy.recoveryDefaults(),
+                CommandListener.none());
     }
 }

@@ -17,7 +17,8 @@ record FetchDecideAppend<C, S, E, V>(
         SnapshotRepository<C, S, V> snapshots,
         SnapshotPolicy snapshotPolicy,
         RetryPolicy policy,
-        RetryPolicy recovery)
+        RetryPolicy recovery,
+        CommandListener listener)
         implements EventSourcingAggregate<C, S, E> {
 
     /**
@@ -34,6 +35,7 @@ record FetchDecideAppend<C, S, E, V>(
         Objects.requireNonNull(snapshotPolicy, "snapshotPolicy");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(recovery, "recovery");
+        Objects.requireNonNull(listener, "listener");
     }
 
     /** {@return an aggregate without snapshots, with the default retry and recovery policies} */
@@ -45,14 +47,15 @@ record FetchDecideAppend<C, S, E, V>(
                 SnapshotRepository.none(),
                 NEVER,
                 RetryPolicy.defaults(),
-                RetryPolicy.recoveryDefaults());
+                RetryPolicy.recoveryDefaults(),
+                CommandListener.none());
     }
 
     @Override
     public List<E> handle(C command, UUID commandId) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(commandId, "commandId");
-        return Retry.run(policy, recovery, command, commandId, () -> attempt(command, commandId));
+        return Retry.run(policy, recovery, listener, command, commandId, () -> attempt(command, commandId));
     }
 
     private List<E> attempt(C command, UUID commandId) {
@@ -124,11 +127,16 @@ record FetchDecideAppend<C, S, E, V>(
 
     @Override
     public FetchDecideAppend<C, S, E, V> withRetry(RetryPolicy policy) {
-        return new FetchDecideAppend<>(decider, repository, snapshots, snapshotPolicy, policy, recovery);
+        return new FetchDecideAppend<>(decider, repository, snapshots, snapshotPolicy, policy, recovery, listener);
     }
 
     @Override
     public FetchDecideAppend<C, S, E, V> withRecovery(RetryPolicy recovery) {
-        return new FetchDecideAppend<>(decider, repository, snapshots, snapshotPolicy, policy, recovery);
+        return new FetchDecideAppend<>(decider, repository, snapshots, snapshotPolicy, policy, recovery, listener);
+    }
+
+    @Override
+    public FetchDecideAppend<C, S, E, V> withListener(CommandListener listener) {
+        return new FetchDecideAppend<>(decider, repository, snapshots, snapshotPolicy, policy, recovery, listener);
     }
 }

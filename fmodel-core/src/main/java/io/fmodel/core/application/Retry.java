@@ -10,6 +10,8 @@ import java.util.function.Supplier;
  */
 final class Retry {
 
+    private static final System.Logger LOG = System.getLogger(Retry.class.getName());
+
     private Retry() {}
 
     /** Retries conflicts only (aggregates and views without command ids). */
@@ -24,25 +26,50 @@ final class Retry {
         }
     }
 
-    static <T> T run(RetryPolicy conflicts, RetryPolicy recovery, Object command, UUID commandId, Supplier<T> attempt) {
+    /**
+     * Retries conflicts and outages (aggregates with command ids), telling {@code listener} of each failed attempt
+     * and of each retry.
+     */
+    static <T> T run(
+            RetryPolicy conflicts,
+            RetryPolicy recovery,
+            CommandListener listener,
+            Object command,
+            UUID commandId,
+            Supplier<T> attempt) {
         int conflicted = 0;
         int unavailable = 0;
         boolean unknown = false;
-        while (true) {
+        for (int attempts = 1; ; attempts++) {
+            if (attempts > 1) {
+                int number = attempts;
+                tell(() -> listener.retrying(command, commandId, number));
+            }
             try {
                 return attempt.get();
             } catch (ConcurrencyConflictException conflict) {
-                afterConflict(conflicts, command, ++conflicted, conflict);
+                int lost = ++conflicted;
+                tell(() -> listener.conflicted(command, commandId, lost));
+                afterConflict(conflicts, command, lost, conflict);
             } catch (StoreUnavailableException outage) {
-                unavailable++;
+                int failures = ++unavailable;
+                tell(() -> listener.unavailable(command, commandId, failures, outage));
                 unknown |= outage.outcomeUnknown();
-                int attempts = unavailable;
                 boolean outcomeUnknown = unknown;
-                if (unavailable >= recovery.maxAttempts()) {
-                    throw given(command, commandId, attempts, outcomeUnknown, outage);
+                if (failures >= recovery.maxAttempts()) {
+                    throw given(command, commandId, failures, outcomeUnknown, outage);
                 }
-                pause(recovery, unavailable, () -> given(command, commandId, attempts, outcomeUnknown, outage));
+                pause(recovery, failures, () -> given(command, commandId, failures, outcomeUnknown, outage));
             }
+        }
+    }
+
+    /** Runs a listener's call: what it throws is logged and ignored, the command goes on. */
+    private static void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "command listener failed", e);
         }
     }
 

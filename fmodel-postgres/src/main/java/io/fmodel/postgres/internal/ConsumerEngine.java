@@ -125,7 +125,14 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
             RetryPolicy retries,
             Duration closeJoin,
             boolean createdAt,
-            boolean metadata) {}
+            boolean metadata) {
+
+        /** {@return these options, reading each event's metadata} */
+        Options withMetadata() {
+            return new Options(
+                    name, workers, partitions, events, pollInterval, leaseTimeout, retries, closeJoin, createdAt, true);
+        }
+    }
 
     /**
      * One leased event as stored: {@code data} is its JSON text, {@code createdAt} and {@code metadata} null unless
@@ -187,7 +194,8 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
     ConsumerEngine(DataSource dataSource, String view, Options options, ProcessorListener listener) {
         this.dataSource = dataSource;
         this.view = Identifiers.requireName("view name", view);
-        this.options = options;
+        // a listener that reads the trace context of batches needs their metadata
+        this.options = listener.readsTraceContext() && !options.metadata() ? options.withMetadata() : options;
         this.listener = listener;
         this.log = LoggerFactory.getLogger(getClass());
         this.workers = new Workers(
@@ -228,10 +236,50 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
             if (workers.isClosed()) {
                 nack(connection, batch);
             } else {
-                settle(connection, batch, deliver(connection, batch));
+                settle(connection, batch, delivered(connection, batch));
             }
         }
         return !batches.isEmpty();
+    }
+
+    /** {@return what delivering {@code batch} came to}, told to the listener's {@link ProcessorListener.Delivery} */
+    private Outcome delivered(Connection connection, Batch batch) throws SQLException {
+        ProcessorListener.Delivery delivery = delivering(batch);
+        Outcome outcome;
+        try {
+            outcome = deliver(connection, batch);
+        } catch (SQLException | RuntimeException | Error e) {
+            ended(delivery, 0, e);
+            throw e;
+        }
+        switch (outcome) {
+            case Outcome.Acked acked -> ended(delivery, acked.events(), null);
+            case Outcome.LeaseLost lost -> ended(delivery, 0, lost.failure());
+            case Outcome.Failed failure -> ended(delivery, failure.acked(), failure.failure());
+        }
+        return outcome;
+    }
+
+    private ProcessorListener.Delivery delivering(Batch batch) {
+        try {
+            return listener.delivering(new ProcessorListener.Batch(
+                    view,
+                    batch.partition(),
+                    batch.attempt(),
+                    batch.rows().size(),
+                    batch.rows().getFirst().offset(),
+                    listener.readsTraceContext()
+                            ? MetadataJson.decode(batch.rows().getFirst().metadata())
+                                    .traceContext()
+                            : Map.of()));
+        } catch (RuntimeException e) {
+            log.warn("view {}: listener failed", view, e);
+            return ProcessorListener.Delivery.NONE;
+        }
+    }
+
+    private void ended(ProcessorListener.Delivery delivery, int acknowledged, @Nullable Throwable failure) {
+        notify(() -> delivery.ended(acknowledged, failure));
     }
 
     private List<Batch> lease(Connection connection, String consumer) throws SQLException {
@@ -416,6 +464,11 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
         notify(() -> listener.failed(view, partition, attempt, failure));
     }
 
+    /** Tells the listener that a push receiver answered an event of {@code partition} with {@code status}. */
+    final void responded(Partition partition, int status) {
+        notify(() -> listener.responded(view, partition, status));
+    }
+
     private void notify(Runnable call) {
         try {
             call.run();
@@ -438,6 +491,16 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
             return lag == null ? 0 : lag;
         } catch (SQLException | DataAccessException e) {
             throw SqlErrors.forView(e, view, "read the lag");
+        }
+    }
+
+    @Override
+    public final Duration lagTime() {
+        try (Connection connection = dataSource.getConnection()) {
+            Double seconds = Routines.viewLagSeconds(dsl(connection).configuration(), view);
+            return seconds == null ? Duration.ZERO : Duration.ofNanos((long) (seconds * 1e9));
+        } catch (SQLException | DataAccessException e) {
+            throw SqlErrors.forView(e, view, "read the lag time");
         }
     }
 

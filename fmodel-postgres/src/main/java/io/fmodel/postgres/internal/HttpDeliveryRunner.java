@@ -264,6 +264,7 @@ public final class HttpDeliveryRunner extends ConsumerEngine implements HttpDeli
         try {
             HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
+            responded(batch.partition(), status);
             String head;
             try (InputStream in = response.body()) {
                 // the start only: a huge error page must not fill the memory or the parked error
