@@ -98,7 +98,9 @@ class FmodelActuatorTest {
             counters.handle(new Counter.Add("c-bad", 1));
             counters.handle(new Counter.Add("c-good", 1));
             FmodelEndpoint endpoint = context.getBean(FmodelEndpoint.class);
-            assertThat(await(() -> endpoint.views().views().getFirst().parked().size() == 1))
+            // c-good may still be on its way when c-bad parks: wait for both
+            assertThat(await(() -> endpoint.views().views().getFirst().parked().size() == 1
+                            && endpoint.view("picky").lag() == 1))
                     .isTrue();
             FmodelEndpoint.ViewState picky = endpoint.view("picky");
             assertThat(picky).isNotNull();
