@@ -72,6 +72,16 @@ class TrainingApplicationTest {
             var events = send(HttpRequest.newBuilder(URI.create(base + "/actuator/metrics/fmodel.view.events"))
                     .build());
             assertThat(events.body()).contains("\"statistic\":\"COUNT\",\"value\":1.0");
+            var processing = send(HttpRequest.newBuilder(
+                            URI.create(base + "/actuator/metrics/fmodel.view.processing?tag=view:training-status"))
+                    .build());
+            assertThat(processing.statusCode()).isEqualTo(200);
+            assertThat(processing.body()).contains("\"statistic\":\"COUNT\"");
+            var lagTime = send(HttpRequest.newBuilder(
+                            URI.create(base + "/actuator/metrics/fmodel.view.lag.time?tag=view:training-status"))
+                    .build());
+            assertThat(lagTime.statusCode()).isEqualTo(200);
+            assertThat(lagTime.body()).contains("\"baseUnit\":\"seconds\"");
 
             var views = send(HttpRequest.newBuilder(URI.create(base + "/actuator/fmodel"))
                     .build());
