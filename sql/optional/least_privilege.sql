@@ -30,14 +30,14 @@ $least_privilege$
     DECLARE
         v_schema   TEXT := current_schema();
         v_object   RECORD;
-        -- the API of sql/001 to sql/004 (docs/event-store.md, docs/streaming.md, docs/snapshots.md)
+        -- the API of sql/001 to sql/005 (docs/event-store.md, docs/streaming.md, docs/snapshots.md)
         v_api      TEXT[] := ARRAY [
             'register_decider_event', 'append_event', 'append_events', 'get_events', 'get_last_event',
             'register_view', 'reset_view', 'discover_events', 'stream_event_batches', 'stream_events',
             'ack_event', 'schedule_nack_event', 'nack_event', 'park_partition', 'release_partition',
             'parked_partitions', 'view_lag', 'last_offsets', 'release_leases', 'extend_leases', 'save_snapshot',
             'get_snapshot', 'get_events_after', 'append_events_with_metadata',
-            'stream_event_batches_with_metadata'];
+            'stream_event_batches_with_metadata', 'view_lag_seconds'];
         -- internal: called only by the API functions (as their owner) and by triggers
         v_internal TEXT[] := ARRAY ['command_appended', 'command_events', 'raise_conflict', 'held_position',
             'view_start_offset', 'reject_change', 'require_identifier', 'events_check', 'require_view_name',

@@ -117,6 +117,10 @@ class LeastPrivilegeIT {
                 rows.next();
                 assertThat(rows.getLong(1)).isZero();
             }
+            try (ResultSet rows = statement.executeQuery("SELECT view_lag_seconds('app_view')")) {
+                rows.next();
+                assertThat(rows.getDouble(1)).isZero();
+            }
         }
 
         // the Java runner too (at least once: its view state lives outside the store's schema)
