@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link #layoutOf}); {@link #install(DataSource, SchemaLayout)} takes the layout explicitly and refuses one that
  * does not fit ({@link SchemaLayoutException}). A Citus variant records itself under the name of the file it stands
  * for: each layout goes through the same numbered steps. The Citus layout skips {@code 002_event_streaming.sql} until
- * this jar holds its variant ({@code sql/citus/002_event_streaming.sql}).
+ * this jar holds its Citus amendment ({@code sql/citus/002_event_streaming.sql}, see {@link #files}).
  *
  * {@snippet :
  * List<String> applied = SchemaInstaller.install(dataSource); // [] when it was installed before
@@ -99,9 +99,7 @@ public final class SchemaInstaller {
                 SchemaLayout layout = asked == null ? layoutOf(connection) : checked(connection, asked);
                 List<String> applied = new ArrayList<>();
                 for (String file : FILES) {
-                    if (applyUnlessRecorded(connection, file, layout)) {
-                        applied.add(file);
-                    }
+                    applied.addAll(applyUnlessRecorded(connection, file, layout));
                 }
                 connection.commit();
                 return List.copyOf(applied);
@@ -189,17 +187,33 @@ public final class SchemaInstaller {
     }
 
     /**
-     * {@return the files {@code layout} applies, by the names they record: {@link #FILES}, less
-     * {@code 002_event_streaming.sql} on Citus while this jar holds no Citus variant of it}
+     * {@return the files {@code layout} applies, by the names they record in {@code schema_version}, in order}:
+     * {@link #FILES} for {@link SchemaLayout#PLAIN}. For {@link SchemaLayout#CITUS}, each of {@link #FILES} stands
+     * for its variant of {@code sql/citus/} when there is one (which records the same name), except
+     * {@code 002_event_streaming.sql}: it is applied only when this jar holds {@code sql/citus/002_event_streaming.sql},
+     * and then followed by it, an amendment that records itself as {@code citus/002_event_streaming.sql}.
      */
     public static List<String> files(SchemaLayout layout) {
+        return FILES.stream()
+                .flatMap(file -> paths(file, layout).stream().map(path -> recordedAs(file, path)))
+                .toList();
+    }
+
+    /** The files of sql/ (or sql/citus/) that apply {@code file} in {@code layout}, in order. */
+    private static List<String> paths(String file, SchemaLayout layout) {
         return switch (layout) {
-            case PLAIN -> FILES;
-            case CITUS ->
-                FILES.stream()
-                        .filter(file -> !file.equals(STREAMING) || hasResource(CITUS + file))
-                        .toList();
+            case PLAIN -> List.of(file);
+            case CITUS -> {
+                if (file.equals(STREAMING)) {
+                    yield hasResource(CITUS + file) ? List.of(file, CITUS + file) : List.of();
+                }
+                yield List.of(hasResource(CITUS + file) ? CITUS + file : file);
+            }
         };
+    }
+
+    private static String recordedAs(String file, String path) {
+        return path.equals(CITUS + STREAMING) ? path : file;
     }
 
     /**
@@ -222,7 +236,7 @@ public final class SchemaInstaller {
             throw new IllegalArgumentException("no file " + file + " in sql/: " + FILES);
         }
         lock(connection);
-        return applyUnlessRecorded(connection, file, layoutOf(connection));
+        return !applyUnlessRecorded(connection, file, layoutOf(connection)).isEmpty();
     }
 
     private static void lock(Connection connection) throws SQLException {
@@ -232,18 +246,23 @@ public final class SchemaInstaller {
         }
     }
 
-    private static boolean applyUnlessRecorded(Connection connection, String file, SchemaLayout layout)
+    /** {@return the names of the files applied now for step {@code file}, in order} */
+    private static List<String> applyUnlessRecorded(Connection connection, String file, SchemaLayout layout)
             throws SQLException {
-        if (!files(layout).contains(file) || isApplied(connection, file)) {
-            return false;
+        List<String> applied = new ArrayList<>();
+        for (String path : paths(file, layout)) {
+            String recorded = recordedAs(file, path);
+            if (isApplied(connection, recorded)) {
+                continue;
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql(path));
+            } catch (SQLException e) {
+                throw new SQLException("cannot apply " + path + ": " + e.getMessage(), e.getSQLState(), e);
+            }
+            applied.add(recorded);
         }
-        String path = layout == SchemaLayout.CITUS && hasResource(CITUS + file) ? CITUS + file : file;
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql(path));
-        } catch (SQLException e) {
-            throw new SQLException("cannot apply " + path + ": " + e.getMessage(), e.getSQLState(), e);
-        }
-        return true;
+        return applied;
     }
 
     private static boolean isApplied(Connection connection, String file) throws SQLException {
