@@ -30,7 +30,7 @@ $least_privilege$
     DECLARE
         v_schema   TEXT := current_schema();
         v_object   RECORD;
-        -- the API of sql/001 to sql/005 (docs/event-store.md, docs/streaming.md, docs/snapshots.md)
+        -- the API of sql/001 to sql/006 (docs/event-store.md, docs/streaming.md, docs/snapshots.md)
         v_api      TEXT[] := ARRAY [
             'register_decider_event', 'append_event', 'append_events', 'get_events', 'get_last_event',
             'register_view', 'reset_view', 'discover_events', 'stream_event_batches', 'stream_events',
@@ -39,8 +39,8 @@ $least_privilege$
             'get_snapshot', 'get_events_after', 'append_events_with_metadata',
             'stream_event_batches_with_metadata', 'view_lag_seconds'];
         -- internal: called only by the API functions (as their owner) and by triggers
-        v_internal TEXT[] := ARRAY ['command_appended', 'command_events', 'raise_conflict', 'held_position',
-            'view_start_offset', 'reject_change', 'require_identifier', 'events_check', 'require_view_name',
+        v_internal TEXT[] := ARRAY ['command_appended', 'command_events', 'raise_conflict', 'raise_if_duplicate_event',
+            'held_position', 'view_start_offset', 'reject_change', 'require_identifier', 'events_check', 'require_view_name',
             'require_range', 'registered_view', 'fresh_xid_bound', 'views_deleted'];
         -- snapshots too: the application saves them through save_snapshot; deleting them is the owner's job
         v_tables   TEXT[] := ARRAY ['schema_version', 'deciders', 'events', 'views',

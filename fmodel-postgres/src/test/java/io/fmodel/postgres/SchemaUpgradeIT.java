@@ -69,7 +69,7 @@ class SchemaUpgradeIT {
         }
 
         assertThat(SchemaInstaller.install(db.dataSource()))
-                .containsExactly("004_event_metadata.sql", "005_view_lag_time.sql");
+                .containsExactly("004_event_metadata.sql", "005_view_lag_time.sql", "006_own_sqlstates.sql");
 
         var store = PostgresEventStore.of(db.dataSource());
         PostgresEventRepository<WalletCommand, WalletEvent> wallets =
