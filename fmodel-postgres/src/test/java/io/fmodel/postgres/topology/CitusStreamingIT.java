@@ -1,0 +1,582 @@
+package io.fmodel.postgres.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Streaming on a Citus cluster (a coordinator and two workers on loopback): the per-node discovery of
+ * {@code sql/citus/002_event_streaming.sql} (docs/adr/0071) against the single cursor of {@code sql/002} alone.
+ *
+ * <p>The events table here is the Citus layout reduced to what streaming reads ({@code citus/streaming-fixture.sql}),
+ * and the tests insert the rows themselves: each transaction is held open, committed or rolled back where the test
+ * says, so that the interleavings are deterministic (or, in the randomized runs, recorded by the database itself).
+ * Consumers are SQL sessions calling {@code stream_event_batches} and {@code ack_event} on the coordinator, each
+ * recording what it got in a table of the coordinator in the transaction of its ack: an exactly-once view.
+ *
+ * <p>The randomized runs last a few seconds in every build; {@code -Dfmodel.citus.long=true} (the {@code citus-long}
+ * profile of fmodel-postgres) runs them for two minutes each.
+ */
+@Tag("citus")
+class CitusStreamingIT {
+
+    private static final boolean LONG = Boolean.getBoolean("fmodel.citus.long");
+    private static final Duration RUN = LONG ? Duration.ofMinutes(2) : Duration.ofSeconds(8);
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private static CitusCluster cluster;
+    private static String skipped = "";
+
+    @BeforeAll
+    static void startCluster() {
+        try {
+            cluster = CitusCluster.start(2, Map.of());
+        } catch (TestAbortedException e) {
+            skipped = String.valueOf(e.getMessage());
+        }
+    }
+
+    @BeforeEach
+    void skipWithoutCitus() {
+        Assumptions.assumeTrue(cluster != null, skipped);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ deterministic interleavings
+
+    @Test
+    void the_single_cursor_of_002_skips_an_event_committed_late_on_one_worker_while_the_other_runs_ahead()
+            throws Exception {
+        String db = store(false);
+        Map<String, Long> discovered = lateCommitOnOneWorker(db);
+        // The event of the late transaction was never discovered, and the cursor is past its offset: skipped for good.
+        assertThat(discovered).containsOnlyKeys("ahead");
+        assertThat(query(db, "SELECT max(discovered_to) FROM view_cursors WHERE view = 'v'"))
+                .isEqualTo("2");
+    }
+
+    @Test
+    void per_node_discovery_finds_an_event_committed_late_on_one_worker_while_the_other_runs_ahead() throws Exception {
+        String db = store(true);
+        Map<String, Long> discovered = lateCommitOnOneWorker(db);
+        assertThat(discovered).containsOnlyKeys("ahead", "late");
+        assertThat(discovered.get("late")).isEqualTo(1L);
+    }
+
+    /**
+     * Stream "late" lives on worker 0, stream "ahead" on worker 1. The transaction of "late" draws offset 1 and stays
+     * open; "ahead" appends offset 2 and commits; the view discovers (three times: a hole's record resolves on the
+     * second); then "late" commits and the view discovers again. Returns, per stream, the highest stream position
+     * the view's markers name.
+     */
+    private static Map<String, Long> lateCommitOnOneWorker(String db) throws Exception {
+        String late = streamOn(db, 0, "late");
+        String ahead = streamOn(db, 1, "ahead");
+        execute(db, "SELECT * FROM register_view('v', '-infinity')");
+        long first = nextOffset(db);
+        long second = nextOffset(db);
+        try (Connection held = cluster.connect(db)) {
+            held.setAutoCommit(false);
+            insert(held, late, 1, first);
+            try (Connection other = cluster.connect(db)) {
+                insert(other, ahead, 1, second);
+            }
+            for (int i = 0; i < 3; i++) {
+                execute(db, "SELECT discover_events('v')");
+                Thread.sleep(300); // past the 250 ms of a concurrent discovery
+            }
+            held.commit();
+        }
+        for (int i = 0; i < 3; i++) {
+            execute(db, "SELECT discover_events('v')");
+            Thread.sleep(300);
+        }
+        Map<String, Long> markers = new HashMap<>();
+        try (Connection c = cluster.connect(db);
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT decider_id, max(upto_position) FROM view_markers GROUP BY decider_id")) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                markers.put(id.equals(late) ? "late" : id.equals(ahead) ? "ahead" : id, rs.getLong(2));
+            }
+        }
+        return markers;
+    }
+
+    @Test
+    void a_transaction_of_two_workers_committed_late_is_delivered_once_after_the_events_that_ran_ahead()
+            throws Exception {
+        String db = store(true);
+        String a = streamOn(db, 0, "a");
+        String b = streamOn(db, 1, "b");
+        String c = streamOn(db, 1, "c");
+        execute(db, "SELECT * FROM register_view('v', '-infinity')");
+        Consumer consumer = new Consumer(db, "v", "solo");
+        try (Connection held = cluster.connect(db)) {
+            held.setAutoCommit(false);
+            insert(held, a, 1, nextOffset(db));
+            insert(held, b, 1, nextOffset(db));
+            try (Connection other = cluster.connect(db)) {
+                insert(other, c, 1, nextOffset(db));
+                insert(other, b + "-x", 1, nextOffset(db));
+            }
+            consumer.drain();
+            assertThat(consumer.seen()).containsExactlyInAnyOrder(c + "#1", b + "-x#1");
+            held.commit();
+        }
+        consumer.drain();
+        assertThat(consumer.seen()).containsExactlyInAnyOrder(c + "#1", b + "-x#1", a + "#1", b + "#1");
+        assertExactlyOnce(db, "v");
+    }
+
+    @Test
+    void a_stream_whose_next_event_commits_late_is_delivered_in_order_exactly_once() throws Exception {
+        String db = store(true);
+        String a = streamOn(db, 0, "a");
+        execute(db, "SELECT * FROM register_view('v', '-infinity')");
+        for (int p = 1; p <= 3; p++) {
+            insert(db, a, p);
+        }
+        Consumer consumer = new Consumer(db, "v", "solo");
+        try (Connection held = cluster.connect(db)) {
+            held.setAutoCommit(false);
+            insert(held, a, 4, nextOffset(db)); // its offset is below the next ones
+            insert(db, a + "-other", 1);
+            consumer.drain();
+            held.commit();
+        }
+        insert(db, a, 5);
+        consumer.drain();
+        assertThat(consumer.seen()).containsExactly(a + "#1", a + "#2", a + "#3", a + "-other#1", a + "#4", a + "#5");
+        assertExactlyOnce(db, "v");
+    }
+
+    // -------------------------------------------------------------------------------------------- randomized runs
+
+    @Test
+    void competing_consumers_see_every_committed_event_once_in_stream_order_under_random_concurrent_appends()
+            throws Exception {
+        randomRun(false);
+    }
+
+    @Test
+    void a_worker_killed_and_restarted_under_load_loses_and_duplicates_nothing() throws Exception {
+        randomRun(true);
+    }
+
+    private static void randomRun(boolean killAWorker) throws Exception {
+        String db = store(true);
+        execute(db, "SELECT * FROM register_view('v', '-infinity', 5)");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicBoolean consuming = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        AtomicLong commits = new AtomicLong();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            int writer = w;
+            writers.add(Thread.ofPlatform().start(() -> write(db, writer, writing, commits, unexpected)));
+        }
+        List<Consumer> consumers = new ArrayList<>();
+        List<Thread> consumerThreads = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            Consumer consumer = new Consumer(db, "v", "consumer-" + k);
+            consumers.add(consumer);
+            consumerThreads.add(Thread.ofPlatform().start(() -> consumer.run(consuming)));
+        }
+        long third = RUN.toMillis() / 3;
+        Thread.sleep(third);
+        if (killAWorker) {
+            cluster.killWorkerHard(0);
+        }
+        Thread.sleep(third);
+        if (killAWorker) {
+            cluster.restartWorker(0);
+        }
+        Thread.sleep(third);
+        writing.set(false);
+        for (Thread t : writers) {
+            t.join();
+        }
+        // recover what the kill left: prepared transactions of the coordinator's two-phase commits
+        if (killAWorker) {
+            execute(db, "SELECT recover_prepared_transactions()");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(LONG ? 120 : 60).toNanos();
+        while (System.nanoTime() < deadline && !caughtUp(db)) {
+            Thread.sleep(200);
+        }
+        consuming.set(false);
+        for (Thread t : consumerThreads) {
+            t.join();
+        }
+        assertThat(unexpected).isEmpty();
+        long events = Long.parseLong(query(db, "SELECT count(*) FROM events"));
+        System.out.printf(
+                "CITUS-STREAMING run=%s kill=%s commits=%d events=%d delivered=%s failedCalls=%d%n",
+                RUN,
+                killAWorker,
+                commits.get(),
+                events,
+                query(db, "SELECT count(*) FROM seen"),
+                consumers.stream().mapToLong(Consumer::failures).sum());
+        assertThat(events).isGreaterThan(50);
+        assertExactlyOnce(db, "v");
+    }
+
+    /** Every event of the log is in {@code seen} once, and each stream's events were seen in stream order. */
+    private static void assertExactlyOnce(String db, String view) throws SQLException {
+        assertThat(query(db, """
+                        SELECT count(*) FROM (SELECT decider_id, stream_position FROM events
+                                              EXCEPT SELECT decider_id, stream_position FROM seen
+                                              WHERE view = '%s') missing""".formatted(view)))
+                .as("committed events never delivered")
+                .isEqualTo("0");
+        assertThat(query(
+                        db,
+                        "SELECT count(*) FROM (SELECT decider_id, stream_position FROM seen WHERE view = '%s' GROUP BY 1, 2 HAVING count(*) > 1) twice"
+                                .formatted(view)))
+                .as("events delivered twice")
+                .isEqualTo("0");
+        assertThat(query(db, """
+                        SELECT count(*) FROM (SELECT stream_position, lag(stream_position) OVER (PARTITION BY decider_id ORDER BY id) AS before
+                                              FROM seen WHERE view = '%s') s
+                        WHERE before IS NULL AND stream_position <> 1 OR before IS NOT NULL AND stream_position <> before + 1""".formatted(view)))
+                .as("events seen out of stream order")
+                .isEqualTo("0");
+    }
+
+    private static boolean caughtUp(String db) throws SQLException {
+        return query(
+                        db,
+                        "SELECT count(*) FROM (SELECT decider_id, stream_position FROM events EXCEPT SELECT decider_id, stream_position FROM seen) m")
+                .equals("0");
+    }
+
+    /**
+     * A writer owns its streams (three on each worker) and appends in transactions of one or two streams, sometimes
+     * sleeping before the commit, sometimes rolling back. After a failure it reads its streams' heads again: whether
+     * a commit that failed took is the database's to say.
+     */
+    private static void write(
+            String db, int writer, AtomicBoolean writing, AtomicLong commits, ConcurrentLinkedQueue<Throwable> out) {
+        Random random = new Random(writer * 7919L + System.nanoTime());
+        List<String> streams = new ArrayList<>();
+        Map<String, Long> heads = new LinkedHashMap<>();
+        boolean reload = true;
+        while (writing.get()) {
+            try (Connection c = cluster.connect(db)) {
+                if (streams.isEmpty()) {
+                    for (int worker = 0; worker < 2; worker++) {
+                        for (int s = 0; s < 3; s++) {
+                            streams.add(streamOn(c, worker, "w" + writer + "-" + worker + "-" + s));
+                        }
+                    }
+                }
+                while (writing.get()) {
+                    if (reload) {
+                        for (String stream : streams) {
+                            heads.put(stream, headOf(c, stream));
+                        }
+                        reload = false;
+                    }
+                    c.setAutoCommit(false);
+                    List<String> touched = new ArrayList<>();
+                    touched.add(streams.get(random.nextInt(streams.size())));
+                    if (random.nextInt(3) == 0) {
+                        String second = streams.get(random.nextInt(streams.size()));
+                        if (!touched.contains(second)) {
+                            touched.add(second);
+                        }
+                    }
+                    for (String stream : touched) {
+                        int count = 1 + random.nextInt(3);
+                        for (int i = 0; i < count; i++) {
+                            insert(c, stream, heads.get(stream) + 1 + i, nextOffset(c));
+                        }
+                    }
+                    if (random.nextInt(4) == 0) {
+                        Thread.sleep(random.nextInt(60));
+                    }
+                    if (random.nextInt(10) == 0) {
+                        c.rollback();
+                        reload = true;
+                    } else {
+                        c.commit();
+                        commits.incrementAndGet();
+                        for (String stream : touched) {
+                            heads.put(stream, headOf(c, stream));
+                        }
+                    }
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                reload = true;
+                pause(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                out.add(e);
+                return;
+            }
+        }
+    }
+
+    /**
+     * A consumer of a view: leases partitions, records each event in {@code seen} (a table of the coordinator) and
+     * acknowledges the last one, in one transaction; a failure rolls it all back.
+     */
+    private static final class Consumer {
+        private final String db;
+        private final String view;
+        private final String name;
+        private final AtomicLong failures = new AtomicLong();
+
+        Consumer(String db, String view, String name) {
+            this.db = db;
+            this.view = view;
+            this.name = name;
+        }
+
+        long failures() {
+            return failures.get();
+        }
+
+        /** Fetches until three fetches in a row found nothing (discovery runs in every fetch). */
+        void drain() throws Exception {
+            int empty = 0;
+            while (empty < 3) {
+                empty = once() == 0 ? empty + 1 : 0;
+                if (empty > 0) {
+                    Thread.sleep(300);
+                }
+            }
+        }
+
+        void run(AtomicBoolean consuming) {
+            while (consuming.get()) {
+                try {
+                    if (once() == 0) {
+                        Thread.sleep(20);
+                    }
+                } catch (SQLException e) {
+                    failures.incrementAndGet();
+                    pause(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        List<String> seen() throws SQLException {
+            List<String> seen = new ArrayList<>();
+            try (Connection c = cluster.connect(db);
+                    PreparedStatement s = c.prepareStatement(
+                            "SELECT decider_id, stream_position FROM seen WHERE view = ? ORDER BY id")) {
+                s.setString(1, view);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        seen.add(rs.getString(1) + "#" + rs.getLong(2));
+                    }
+                }
+            }
+            return seen;
+        }
+
+        /** {@return the number of events processed by one fetch} */
+        private int once() throws SQLException {
+            try (Connection c = cluster.connect(db)) {
+                c.setAutoCommit(false);
+                try {
+                    record Last(String decider, long offset, long lease) {}
+                    Map<String, Last> last = new LinkedHashMap<>();
+                    int events = 0;
+                    try (PreparedStatement fetch = c.prepareStatement(
+                                    "SELECT decider, decider_id, \"offset\", stream_position, lease FROM stream_event_batches(?, 3, 5, 30, ?)");
+                            PreparedStatement record = c.prepareStatement(
+                                    "INSERT INTO seen (view, decider_id, stream_position, consumer) VALUES (?, ?, ?, ?)")) {
+                        fetch.setString(1, view);
+                        fetch.setString(2, name);
+                        try (ResultSet rs = fetch.executeQuery()) {
+                            while (rs.next()) {
+                                events++;
+                                record.setString(1, view);
+                                record.setString(2, rs.getString(2));
+                                record.setLong(3, rs.getLong(4));
+                                record.setString(4, name);
+                                record.addBatch();
+                                last.put(rs.getString(2), new Last(rs.getString(1), rs.getLong(3), rs.getLong(5)));
+                            }
+                        }
+                        if (events > 0) {
+                            record.executeBatch();
+                        }
+                    }
+                    try (PreparedStatement ack = c.prepareStatement("SELECT count(*) FROM ack_event(?, ?, ?, ?, ?)")) {
+                        for (Map.Entry<String, Last> e : last.entrySet()) {
+                            ack.setString(1, view);
+                            ack.setString(2, e.getKey());
+                            ack.setLong(3, e.getValue().offset());
+                            ack.setString(4, e.getValue().decider());
+                            ack.setLong(5, e.getValue().lease());
+                            ack.executeQuery().close();
+                        }
+                    }
+                    c.commit();
+                    return events;
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ helpers
+
+    /** {@return a new database on the cluster with the fixture's events table, 002, and the Citus variant if asked} */
+    private static String store(boolean perNodeStreaming) throws SQLException, IOException {
+        String db = "streaming_" + DATABASES.incrementAndGet();
+        cluster.createDatabase(db);
+        execute(db, resource("/citus/streaming-fixture.sql"));
+        execute(db, resource("/io/fmodel/postgres/sql/002_event_streaming.sql"));
+        if (perNodeStreaming) {
+            execute(db, resource("/io/fmodel/postgres/sql/citus/002_event_streaming.sql"));
+        }
+        execute(db, """
+                CREATE TABLE seen (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, view text NOT NULL,
+                                   decider_id text NOT NULL, stream_position bigint NOT NULL, consumer text NOT NULL)""");
+        return db;
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = CitusStreamingIT.class.getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** {@return a stream id starting with {@code prefix} whose shard is on worker {@code worker}} */
+    private static String streamOn(String db, int worker, String prefix) throws SQLException {
+        try (Connection c = cluster.connect(db)) {
+            return streamOn(c, worker, prefix);
+        }
+    }
+
+    private static String streamOn(Connection c, int worker, String prefix) throws SQLException {
+        int port = cluster.workers().get(worker).port();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT p.nodeport FROM pg_dist_shard_placement p
+                WHERE p.shardid = get_shard_id_for_distribution_column('events', ?::text)""")) {
+            for (int i = 0; ; i++) {
+                String id = prefix + "-" + i;
+                s.setString(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == port) {
+                        return id;
+                    }
+                }
+            }
+        }
+    }
+
+    private static long nextOffset(String db) throws SQLException {
+        try (Connection c = cluster.connect(db)) {
+            return nextOffset(c);
+        }
+    }
+
+    private static long nextOffset(Connection c) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT nextval('events_offset_seq')")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long headOf(Connection c, String stream) throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT COALESCE(max(stream_position), 0) FROM events WHERE decider_id = ?")) {
+            s.setString(1, stream);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void insert(String db, String stream, long position) throws SQLException {
+        try (Connection c = cluster.connect(db)) {
+            insert(c, stream, position, nextOffset(c));
+        }
+    }
+
+    private static void insert(Connection c, String stream, long position, long offset) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO events (event, event_id, decider, decider_id, data, command_id, "offset", stream_position)
+                VALUES ('happened', ?, 'thing', ?, '{}', ?, ?, ?)""")) {
+            s.setObject(1, UUID.randomUUID());
+            s.setString(2, stream);
+            s.setObject(3, UUID.randomUUID());
+            s.setLong(4, offset);
+            s.setLong(5, position);
+            s.executeUpdate();
+        }
+    }
+
+    private static void execute(String db, String sql) throws SQLException {
+        try (Connection c = cluster.connect(db);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static String query(String db, String sql) throws SQLException {
+        try (Connection c = cluster.connect(db);
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
