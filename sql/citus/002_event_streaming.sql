@@ -639,6 +639,69 @@ BEGIN
 END;
 $$;
 
+-- API (of sql/004_event_metadata.sql): stream_event_batches plus each event's metadata, read by the event's stream
+-- and offset (one shard), not by the offset alone (every shard). Needs 004's metadata column: apply this file after
+-- 004 (SchemaInstaller applies it last on Citus).
+CREATE OR REPLACE FUNCTION stream_event_batches_with_metadata(v_view TEXT, v_partitions INT DEFAULT 1,
+                                                              v_events_per_partition INT DEFAULT 100,
+                                                              v_seconds INT DEFAULT NULL,
+                                                              v_consumer TEXT DEFAULT NULL)
+    RETURNS TABLE
+            (
+                "event"           TEXT,
+                "event_id"        UUID,
+                "event_version"   BIGINT,
+                "decider"         TEXT,
+                "decider_id"      TEXT,
+                "data"            JSONB,
+                "command_id"      UUID,
+                "previous_id"     UUID,
+                "final"           BOOLEAN,
+                "created_at"      TIMESTAMP WITH TIME ZONE,
+                "offset"          BIGINT,
+                "lease"           BIGINT,
+                "attempt"         INT,
+                "locked_until"    TIMESTAMP WITH TIME ZONE,
+                "stream_position" BIGINT,
+                "metadata"        JSONB
+            )
+    LANGUAGE plpgsql
+    SET enable_seqscan = off
+    SET jit = off AS
+$$
+#variable_conflict use_column
+DECLARE
+    b RECORD;
+BEGIN
+    -- row by row: Citus plans no correlated subquery beside a set-returning function
+    FOR b IN SELECT *
+             FROM stream_event_batches(v_view, v_partitions, v_events_per_partition, v_seconds, v_consumer)
+                      WITH ORDINALITY x
+             ORDER BY x."ordinality"
+        LOOP
+            "event" := b."event";
+            "event_id" := b."event_id";
+            "event_version" := b."event_version";
+            "decider" := b."decider";
+            "decider_id" := b."decider_id";
+            "data" := b."data";
+            "command_id" := b."command_id";
+            "previous_id" := b."previous_id";
+            "final" := b."final";
+            "created_at" := b."created_at";
+            "offset" := b."offset";
+            "lease" := b."lease";
+            "attempt" := b."attempt";
+            "locked_until" := b."locked_until";
+            "stream_position" := b."stream_position";
+            EXECUTE 'SELECT e."metadata" FROM events e WHERE e."decider_id" = $1 AND e."offset" = $2'
+                INTO "metadata"
+                USING b."decider_id"::text, b."offset"::bigint;
+            RETURN NEXT;
+        END LOOP;
+END;
+$$;
+
 -- API: on Citus, what a consumer waiting for work polls: the highest offset (drawn) and the highest node transaction
 -- id (visible) of the events, one multi-shard query of two index probes per shard; no lock, nothing written. Either
 -- changes when something may have been appended; an append that moves neither (its offset and its node's id below

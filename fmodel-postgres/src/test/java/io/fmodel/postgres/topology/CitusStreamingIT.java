@@ -2,6 +2,14 @@ package io.fmodel.postgres.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fmodel.core.Saga;
+import io.fmodel.core.View;
+import io.fmodel.postgres.CommandSender;
+import io.fmodel.postgres.EventTypes;
+import io.fmodel.postgres.PostgresEventStore;
+import io.fmodel.postgres.SagaProcessor;
+import io.fmodel.postgres.StreamingOptions;
+import io.fmodel.postgres.ViewProcessor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +31,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Streaming on a Citus cluster (a coordinator and two workers on loopback): the per-node discovery of
@@ -82,36 +94,40 @@ class CitusStreamingIT {
         String db = store(false);
         Map<String, Long> discovered = lateCommitOnOneWorker(db);
         // The event of the late transaction was never discovered, and the cursor is past its offset: skipped for good.
-        assertThat(discovered).containsOnlyKeys("ahead");
+        assertThat(discovered).containsOnlyKeys("ahead", "beside");
         assertThat(query(db, "SELECT max(discovered_to) FROM view_cursors WHERE view = 'v'"))
-                .isEqualTo("2");
+                .isEqualTo("3");
     }
 
     @Test
     void per_node_discovery_finds_an_event_committed_late_on_one_worker_while_the_other_runs_ahead() throws Exception {
         String db = store(true);
         Map<String, Long> discovered = lateCommitOnOneWorker(db);
-        assertThat(discovered).containsOnlyKeys("ahead", "late");
+        assertThat(discovered).containsOnlyKeys("ahead", "beside", "late");
         assertThat(discovered.get("late")).isEqualTo(1L);
     }
 
     /**
-     * Stream "late" lives on worker 0, stream "ahead" on worker 1. The transaction of "late" draws offset 1 and stays
-     * open; "ahead" appends offset 2 and commits; the view discovers (three times: a hole's record resolves on the
+     * Streams "late" and "beside" live on worker 0, stream "ahead" on worker 1. The transaction of "late" takes offset
+     * 1 and stays open; "ahead" appends offset 2 and "beside" offset 3, each committing (so that worker 0 completes a
+     * transaction younger than the open one); the view discovers (three times: a hole's record resolves on the
      * second); then "late" commits and the view discovers again. Returns, per stream, the highest stream position
      * the view's markers name.
      */
     private static Map<String, Long> lateCommitOnOneWorker(String db) throws Exception {
         String late = streamOn(db, 0, "late");
         String ahead = streamOn(db, 1, "ahead");
+        String beside = streamOn(db, 0, "beside");
         execute(db, "SELECT * FROM register_view('v', '-infinity')");
         long first = nextOffset(db);
         long second = nextOffset(db);
+        long third = nextOffset(db);
         try (Connection held = cluster.connect(db)) {
             held.setAutoCommit(false);
             insert(held, late, 1, first);
             try (Connection other = cluster.connect(db)) {
                 insert(other, ahead, 1, second);
+                insert(other, beside, 1, third);
             }
             for (int i = 0; i < 3; i++) {
                 execute(db, "SELECT discover_events('v')");
@@ -129,7 +145,9 @@ class CitusStreamingIT {
                         .executeQuery("SELECT decider_id, max(upto_position) FROM view_markers GROUP BY decider_id")) {
             while (rs.next()) {
                 String id = rs.getString(1);
-                markers.put(id.equals(late) ? "late" : id.equals(ahead) ? "ahead" : id, rs.getLong(2));
+                markers.put(
+                        id.equals(late) ? "late" : id.equals(ahead) ? "ahead" : id.equals(beside) ? "beside" : id,
+                        rs.getLong(2));
             }
         }
         return markers;
@@ -183,20 +201,210 @@ class CitusStreamingIT {
         assertExactlyOnce(db, "v");
     }
 
+    // ---------------------------------------------------------------------------- the Java processors, coordinator
+
+    /** The events of the Java tests: the n-th event of its stream, stored as decider1/Numbered version 1. */
+    record Numbered(String stream, int n) {}
+
+    /** A view state: the n of every event applied, in order. */
+    record Applied(List<Integer> ns) {}
+
+    private static final EventTypes<Numbered> TYPES = EventTypes.of("decider1", Numbered.class);
+
+    @Test
+    void view_processors_on_the_coordinator_apply_every_event_once_in_order_with_late_commits_on_each_worker()
+            throws Exception {
+        String db = store(true);
+        PostgresEventStore store = PostgresEventStore.of(dataSource(db));
+        View<Applied, Numbered> applied = View.of(new Applied(List.of()), (state, event) -> {
+            List<Integer> ns = new ArrayList<>(state.ns());
+            ns.add(event.n());
+            return new Applied(List.copyOf(ns));
+        });
+        List<String> streams = new ArrayList<>();
+        for (int worker = 0; worker < 2; worker++) {
+            for (int i = 0; i < 4; i++) {
+                streams.add(streamOn(db, worker, "view-" + worker + "-" + i));
+            }
+        }
+        int perStream = 12;
+        StreamingOptions options =
+                StreamingOptions.defaults().withWorkers(2).withBatches(3, 4).withPollInterval(Duration.ofMillis(100));
+        List<ViewProcessor> processors = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) { // competing processors of one view
+                processors.add(store.startView(
+                        "applied",
+                        TYPES,
+                        applied,
+                        store.jsonbViewStore("applied", Numbered::stream, Applied.class),
+                        options));
+            }
+            for (int n = 1; n <= perStream; n++) {
+                if (n % 4 == 0) {
+                    // one stream per worker commits late: the other streams run ahead meanwhile
+                    try (Connection held = cluster.connect(db)) {
+                        held.setAutoCommit(false);
+                        numbered(held, streams.get(0), n);
+                        numbered(held, streams.get(4), n);
+                        for (String stream : streams.subList(1, 4)) {
+                            numbered(db, stream, n);
+                        }
+                        for (String stream : streams.subList(5, 8)) {
+                            numbered(db, stream, n);
+                        }
+                        Thread.sleep(400);
+                        held.commit();
+                    }
+                } else {
+                    for (String stream : streams) {
+                        numbered(db, stream, n);
+                    }
+                }
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Map<String, List<Integer>> states = Map.of();
+            while (System.nanoTime() < deadline) {
+                states = states(db, "applied");
+                if (states.size() == streams.size()
+                        && states.values().stream().allMatch(ns -> ns.size() >= perStream)) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            List<Integer> all = IntStream.rangeClosed(1, perStream).boxed().toList();
+            assertThat(states).containsOnlyKeys(streams);
+            states.values().forEach(ns -> assertThat(ns).isEqualTo(all)); // no gap, no duplicate, in order
+            assertThat(processors.getFirst().lag()).isZero();
+        } finally {
+            processors.forEach(ViewProcessor::close);
+        }
+    }
+
+    @Test
+    void a_saga_on_the_coordinator_reacts_to_every_event_with_one_command_id() throws Exception {
+        String db = store(true);
+        execute(db, "CREATE TABLE reactions (command_id uuid PRIMARY KEY, stream text NOT NULL, n int NOT NULL)");
+        PostgresEventStore store = PostgresEventStore.of(dataSource(db));
+        AtomicLong sends = new AtomicLong();
+        CommandSender<Numbered> sender = (command, commandId) -> {
+            sends.incrementAndGet();
+            try (Connection c = cluster.connect(db);
+                    PreparedStatement s = c.prepareStatement(
+                            "INSERT INTO reactions VALUES (?, ?, ?) ON CONFLICT (command_id) DO NOTHING")) {
+                s.setObject(1, commandId);
+                s.setString(2, command.stream());
+                s.setInt(3, command.n());
+                s.executeUpdate();
+            }
+        };
+        List<String> streams = List.of(streamOn(db, 0, "saga-a"), streamOn(db, 1, "saga-b"));
+        try (SagaProcessor saga = store.startSaga(
+                "reacting",
+                TYPES,
+                Saga.of((Numbered e) -> List.of(e)),
+                sender,
+                StreamingOptions.defaults().withPollInterval(Duration.ofMillis(100)))) {
+            try (Connection held = cluster.connect(db)) {
+                held.setAutoCommit(false);
+                numbered(held, streams.get(0), 1); // late on worker 0
+                for (int n = 1; n <= 5; n++) {
+                    numbered(db, streams.get(1), n);
+                }
+                Thread.sleep(500);
+                held.commit();
+            }
+            for (int n = 2; n <= 5; n++) {
+                numbered(db, streams.get(0), n);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline
+                    && !query(db, "SELECT count(*) FROM reactions").equals("10")) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(query(db, "SELECT count(*) FROM reactions")).isEqualTo("10");
+        assertThat(query(db, "SELECT count(DISTINCT (stream, n)) FROM reactions"))
+                .isEqualTo("10");
+    }
+
+    private static DataSource dataSource(String db) {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setUrl(cluster.jdbcUrl(db));
+        source.setUser(LocalServer.USER);
+        return source;
+    }
+
+    private static void numbered(String db, String stream, int n) throws SQLException {
+        try (Connection c = cluster.connect(db)) {
+            numbered(c, stream, n);
+        }
+    }
+
+    private static void numbered(Connection c, String stream, int n) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO events (event, event_id, decider, decider_id, data, command_id, "offset", stream_position)
+                VALUES ('Numbered', ?, 'decider1', ?, ?::jsonb, ?, nextval('events_offset_seq'), ?)""")) {
+            s.setObject(1, UUID.randomUUID());
+            s.setString(2, stream);
+            s.setString(3, "{\"stream\": \"" + stream + "\", \"n\": " + n + "}");
+            s.setObject(4, UUID.randomUUID());
+            s.setLong(5, n);
+            s.executeUpdate();
+        }
+    }
+
+    /** {@return the states of the JSONB view store {@code table}: the ns applied, by stream} */
+    private static Map<String, List<Integer>> states(String db, String table) throws SQLException {
+        Map<String, List<Integer>> states = new HashMap<>();
+        try (Connection c = cluster.connect(db);
+                ResultSet rs = c.createStatement().executeQuery("SELECT id, state -> 'ns' FROM " + table)) {
+            while (rs.next()) {
+                String ns = rs.getString(2).replaceAll("[\\[\\] ]", "");
+                states.put(
+                        rs.getString(1),
+                        ns.isEmpty()
+                                ? List.of()
+                                : Arrays.stream(ns.split(","))
+                                        .map(Integer::valueOf)
+                                        .toList());
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return Map.of(); // the first processor has not created it yet
+            }
+            throw e;
+        }
+        return states;
+    }
+
     // -------------------------------------------------------------------------------------------- randomized runs
 
     @Test
     void competing_consumers_see_every_committed_event_once_in_stream_order_under_random_concurrent_appends()
             throws Exception {
-        randomRun(false);
+        randomRun(Disruption.NONE);
     }
 
     @Test
     void a_worker_killed_and_restarted_under_load_loses_and_duplicates_nothing() throws Exception {
-        randomRun(true);
+        randomRun(Disruption.KILL_A_WORKER);
     }
 
-    private static void randomRun(boolean killAWorker) throws Exception {
+    @Test
+    void shards_moved_between_the_workers_while_writers_and_consumers_run_lose_and_duplicate_nothing()
+            throws Exception {
+        randomRun(Disruption.MOVE_SHARDS);
+    }
+
+    private enum Disruption {
+        NONE,
+        KILL_A_WORKER,
+        MOVE_SHARDS
+    }
+
+    private static void randomRun(Disruption disruption) throws Exception {
+        boolean killAWorker = disruption == Disruption.KILL_A_WORKER;
         String db = store(true);
         execute(db, "SELECT * FROM register_view('v', '-infinity', 5)");
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -217,12 +425,17 @@ class CitusStreamingIT {
         }
         long third = RUN.toMillis() / 3;
         Thread.sleep(third);
+        List<Long> moved = List.of();
         if (killAWorker) {
             cluster.killWorkerHard(0);
+        } else if (disruption == Disruption.MOVE_SHARDS) {
+            moved = moveShards(db, 0, 1, List.of());
         }
         Thread.sleep(third);
         if (killAWorker) {
             cluster.restartWorker(0);
+        } else if (disruption == Disruption.MOVE_SHARDS) {
+            moveShards(db, 1, 0, moved); // another shard, one way: no shard comes back to a node it left
         }
         Thread.sleep(third);
         writing.set(false);
@@ -244,9 +457,9 @@ class CitusStreamingIT {
         assertThat(unexpected).isEmpty();
         long events = Long.parseLong(query(db, "SELECT count(*) FROM events"));
         System.out.printf(
-                "CITUS-STREAMING run=%s kill=%s commits=%d events=%d delivered=%s failedCalls=%d%n",
+                "CITUS-STREAMING run=%s disruption=%s commits=%d events=%d delivered=%s failedCalls=%d%n",
                 RUN,
-                killAWorker,
+                disruption,
                 commits.get(),
                 events,
                 query(db, "SELECT count(*) FROM seen"),
@@ -275,6 +488,42 @@ class CitusStreamingIT {
                         WHERE before IS NULL AND stream_position <> 1 OR before IS NOT NULL AND stream_position <> before + 1""".formatted(view)))
                 .as("events seen out of stream order")
                 .isEqualTo("0");
+    }
+
+    /**
+     * Moves shards of events from worker {@code from} to worker {@code to} while writers and consumers run
+     * ({@code block_writes}: the rebalancer's mode without logical replication): the first of {@code from}'s shards
+     * that is not in {@code others}. {@return the shards moved}
+     */
+    private static List<Long> moveShards(String db, int from, int to, List<Long> others) throws SQLException {
+        LocalServer source = cluster.workers().get(from);
+        LocalServer target = cluster.workers().get(to);
+        List<Long> moved = new ArrayList<>();
+        try (Connection c = cluster.connect(db)) {
+            try (ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT shardid FROM pg_dist_shard_placement WHERE nodeport = " + source.port()
+                            + " AND shardid IN (SELECT shardid FROM pg_dist_shard WHERE logicalrelid = 'events'::regclass)"
+                            + " ORDER BY shardid")) {
+                while (rs.next() && moved.isEmpty()) {
+                    if (!others.contains(rs.getLong(1))) {
+                        moved.add(rs.getLong(1));
+                    }
+                }
+            }
+            for (long shard : moved) {
+                try (PreparedStatement move = c.prepareStatement(
+                        "SELECT citus_move_shard_placement(?, ?, ?, ?, ?, shard_transfer_mode => 'block_writes')")) {
+                    move.setLong(1, shard);
+                    move.setString(2, CitusCluster.HOST);
+                    move.setInt(3, source.port());
+                    move.setString(4, CitusCluster.HOST);
+                    move.setInt(5, target.port());
+                    move.execute();
+                }
+            }
+        }
+        assertThat(moved).isNotEmpty();
+        return moved;
     }
 
     private static boolean caughtUp(String db) throws SQLException {
@@ -467,12 +716,16 @@ class CitusStreamingIT {
 
     // ------------------------------------------------------------------------------------------------------ helpers
 
-    /** {@return a new database on the cluster with the fixture's events table, 002, and the Citus variant if asked} */
+    /**
+     * {@return a new database on the cluster with the fixture's events table, 002, 004 (the metadata column sagas
+     * read), and the Citus variant of 002 if asked}
+     */
     private static String store(boolean perNodeStreaming) throws SQLException, IOException {
         String db = "streaming_" + DATABASES.incrementAndGet();
         cluster.createDatabase(db);
         execute(db, resource("/citus/streaming-fixture.sql"));
         execute(db, resource("/io/fmodel/postgres/sql/002_event_streaming.sql"));
+        execute(db, resource("/io/fmodel/postgres/sql/004_event_metadata.sql"));
         if (perNodeStreaming) {
             execute(db, resource("/io/fmodel/postgres/sql/citus/002_event_streaming.sql"));
         }
