@@ -39,8 +39,8 @@ $least_privilege$
             'get_snapshot', 'get_events_after', 'append_events_with_metadata',
             'stream_event_batches_with_metadata'];
         -- internal: called only by the API functions (as their owner) and by triggers
-        v_internal TEXT[] := ARRAY ['command_appended', 'command_events', 'raise_conflict', 'held_position',
-            'view_start_offset', 'reject_change', 'require_identifier', 'events_check', 'require_view_name',
+        v_internal TEXT[] := ARRAY ['command_appended', 'command_events', 'raise_conflict', 'raise_if_duplicate_event',
+            'held_position', 'view_start_offset', 'reject_change', 'require_identifier', 'events_check', 'require_view_name',
             'require_range', 'registered_view', 'fresh_xid_bound', 'views_deleted'];
         -- snapshots too: the application saves them through save_snapshot; deleting them is the owner's job
         v_tables   TEXT[] := ARRAY ['schema_version', 'deciders', 'events', 'views',

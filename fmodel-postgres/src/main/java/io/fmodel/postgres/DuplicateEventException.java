@@ -3,9 +3,11 @@ package io.fmodel.postgres;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An event with the same {@code event_id} is already stored (in any stream).
+ * An event with the same {@code event_id} is already stored: in any stream on plain PostgreSQL, in a stream of the
+ * same {@code decider_id} on Citus ({@link SchemaLayout#CITUS}, where event ids are unique per {@code decider_id}).
  *
- * <p>Nothing was written. SQLSTATE {@code 23505} on {@code events_event_id_key}.
+ * <p>Nothing was written. SQLSTATE {@code ES009} from the store's functions; {@code 23505} on
+ * {@code events_event_id_key} from a direct {@code INSERT} into {@code events} on plain PostgreSQL.
  *
  * {@snippet :
  * catch (DuplicateEventException e) { log.warn("{} on {}", e.getMessage(), e.stream()); }

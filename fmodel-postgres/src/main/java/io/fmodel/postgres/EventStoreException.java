@@ -35,7 +35,8 @@ public abstract sealed class EventStoreException extends RuntimeException
                 EventEncodingException,
                 EventDecodingException,
                 EventStoreTimeoutException,
-                EventStoreAccessException {
+                EventStoreAccessException,
+                SchemaLayoutException {
 
     private static final long serialVersionUID = 1L;
 

@@ -159,15 +159,40 @@ class EventStoreSqlIT {
     }
 
     @Test
-    void a_duplicate_event_id_is_a_unique_violation_mapped_to_its_own_exception() throws SQLException {
+    void a_duplicate_event_id_raises_the_stores_own_sqlstate_mapped_to_its_own_exception() throws SQLException {
         UUID id = UUID.randomUUID();
         try (Connection c = db.connection()) {
             append(c, "dup1", id, null);
             SQLException failure = failure(() -> append(c, "dup2", id, null));
-            assertThat(failure.getSQLState()).isEqualTo("23505");
+            assertThat(failure.getSQLState()).isEqualTo("ES009");
             assertThat(SqlErrors.map(failure, "d/dup2", null)).isInstanceOf(DuplicateEventException.class);
+            // in the middle of a batch, and in the same stream after its head
+            SQLException inBatch = failure(() -> execute(
+                    c,
+                    "SELECT * FROM append_events(ARRAY['e1', 'e1'], ARRAY[gen_random_uuid(), '" + id + "'::uuid],"
+                            + " 'd', 'dup3', ARRAY['{}'::jsonb, '{}'::jsonb], gen_random_uuid(), null,"
+                            + " ARRAY[1, 1]::bigint[])"));
+            assertThat(inBatch.getSQLState()).isEqualTo("ES009");
+            assertThat(failure(() -> append(c, "dup1", id, id)).getSQLState()).isEqualTo("ES009");
         }
         assertThat(count("dup2")).isZero();
+        assertThat(count("dup3")).isZero();
+        assertThat(count("dup1")).isEqualTo(1);
+    }
+
+    @Test
+    void a_direct_insert_of_a_duplicate_event_id_is_a_unique_violation_mapped_by_constraint_name() throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection c = db.connection()) {
+            append(c, "dup4", id, null);
+            SQLException failure = failure(() -> execute(
+                    c,
+                    "INSERT INTO events (event, event_id, decider, decider_id, data, command_id)" + " VALUES ('e1', '"
+                            + id + "', 'd', 'dup5', '{}', gen_random_uuid())"));
+            assertThat(failure.getSQLState()).isEqualTo("23505");
+            assertThat(SqlErrors.map(failure, "d/dup5", null)).isInstanceOf(DuplicateEventException.class);
+        }
+        assertThat(count("dup5")).isZero();
     }
 
     @Test

@@ -217,6 +217,7 @@ class LeastPrivilegeIT {
                                 "command_appended",
                                 "command_events",
                                 "raise_conflict",
+                                "raise_if_duplicate_event",
                                 "held_position",
                                 "view_start_offset",
                                 "reject_change",

@@ -23,6 +23,8 @@ class PublicApiTest {
             EventTypes.class,
             EventTypes.Type.class,
             SchemaInstaller.class,
+            SchemaLayout.class,
+            SchemaLayoutException.class,
             EmbeddedStore.class,
             EventStoreException.class,
             UnregisteredEventTypeException.class,

@@ -68,7 +68,8 @@ class SchemaUpgradeIT {
             }
         }
 
-        assertThat(SchemaInstaller.install(db.dataSource())).containsExactly("004_event_metadata.sql");
+        assertThat(SchemaInstaller.install(db.dataSource()))
+                .containsExactly("004_event_metadata.sql", "005_own_sqlstates.sql");
 
         var store = PostgresEventStore.of(db.dataSource());
         PostgresEventRepository<WalletCommand, WalletEvent> wallets =

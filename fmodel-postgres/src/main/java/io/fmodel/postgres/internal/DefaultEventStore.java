@@ -216,6 +216,7 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
             StreamRunner.Installer installer,
             StreamRunner.Clearer clearer,
             StreamRunner.Handler<E> handler) {
+        StreamingAvailability.require(dataSource, view);
         return StreamRunner.start(
                 dataSource,
                 view,
@@ -236,6 +237,7 @@ public record DefaultEventStore(DataSource dataSource, ObjectMapper objectMapper
     @Override
     public HttpDeliveryProcessor startPush(
             String view, String secret, HttpDeliveryOptions options, List<? extends EventTypes<?>> eventTypes) {
+        StreamingAvailability.require(dataSource, view);
         Map<String, EventDecoder<?>> decoders = new HashMap<>();
         for (EventTypes<?> types : eventTypes) {
             if (decoders.put(types.decider(), new EventDecoder<>(types, objectMapper)) != null) {

@@ -22,8 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps a database failure to the typed exception it stands for, by SQLSTATE (and constraint name for the codes
- * PostgreSQL raises itself), never by message text. The table is in docs/event-store.md.
+ * Maps a database failure to the typed exception it stands for, by SQLSTATE, never by message text. The store's
+ * functions raise its own codes (ES001-ES009) for every failure of an append, on both layouts (plain PostgreSQL and
+ * Citus, whose duplicate-key errors lose the constraint's name); only a direct write to the events table on plain
+ * PostgreSQL raises PostgreSQL's 23505, told apart by constraint name. The table is in docs/event-store.md.
  */
 public final class SqlErrors {
 
@@ -57,6 +59,9 @@ public final class SqlErrors {
 
     /** SQLSTATE of a value out of bounds: an empty or oversized identifier, a number out of range. */
     public static final String INVALID_VALUE = "ES008";
+
+    /** SQLSTATE of an event id stored already (sql/005; on Citus, within the stream's decider_id). */
+    public static final String DUPLICATE_EVENT = "ES009";
 
     /**
      * {@return the exception a failed read (or a write that was never sent) stands for}
@@ -111,6 +116,8 @@ public final class SqlErrors {
             case FINAL_STREAM -> new FinalStreamException(stream, message, state, failure);
             case MISSING_VALUE, "23502" -> new MissingValueException(stream, message, state, failure);
             case APPEND_ONLY -> new AppendOnlyViolationException(stream, message, state, failure);
+            case DUPLICATE_EVENT -> new DuplicateEventException(stream, message, state, failure);
+            // a direct INSERT into events on plain PostgreSQL (the API raises the codes above)
             case "23505" ->
                 switch (String.valueOf(constraint)) {
                     // a fork of the chain or a concurrent first event: the head moved

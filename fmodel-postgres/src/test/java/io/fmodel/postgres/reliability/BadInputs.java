@@ -152,7 +152,7 @@ final class BadInputs {
                 finalEvent);
         rejectsSql(
                 "duplicate event_id",
-                "23505",
+                "ES009",
                 DuplicateEventException.class,
                 "SELECT * FROM append_event('Added', ?, 'tally', 'bad-new', '{}', gen_random_uuid(), NULL)",
                 first);
