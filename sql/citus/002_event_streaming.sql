@@ -19,8 +19,8 @@
 --     the cursor's (the snapshot-difference rule of PgQ). A transaction that commits late, on any node, is in the
 --     xip list of the cursor until it commits, so it is found by the first discovery after its commit. Nothing
 --     depends on offsets or on where they were drawn.
---   * A shard that is new to a node under the cursor (first discovery, a shard moved here by the rebalancer, a node
---     with another system identifier) is read in full (its events created at or after the view's start_at): the
+--   * A shard placement that is new to a node's cursor (first discovery, a shard moved here by the rebalancer, even
+--     one moved away and back, a node with another system identifier) is read in full (its events created at or after the view's start_at): the
 --     ids it carries are another node's. Discovering an event twice leaves a marker twice, which is harmless: what
 --     is delivered is decided by the partition's acknowledged stream position, not by markers.
 --   * The views' tables (views, view_positions, view_markers, view_node_cursors) are plain tables of the
@@ -84,8 +84,9 @@ CREATE TABLE IF NOT EXISTS view_node_cursors
     "sysid"      TEXT                     NOT NULL,
     -- the node's snapshot the shards were read in: every event of a transaction visible in it has a marker
     "snapshot"   pg_snapshot              NOT NULL,
-    -- the shards of events read on that node under this snapshot
-    "shards"     BIGINT[]                 NOT NULL,
+    -- the placements (pg_dist_placement.placementid) of events' shards read on that node under this snapshot: a
+    -- shard moved away and back has a new placement, read in full again
+    "placements" BIGINT[]                 NOT NULL,
     "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT clock_timestamp()
 );
 
@@ -181,7 +182,7 @@ BEGIN
         END IF;
     END IF;
 
-    FOR v_node IN SELECT n."nodeid", n."nodename", n."nodeport", array_agg(s."shardid" ORDER BY s."shardid") AS shards,
+    FOR v_node IN SELECT n."nodeid", n."nodename", n."nodeport", array_agg(p."placementid" ORDER BY s."shardid") AS placements,
                          array_agg(shard_name(s."logicalrelid", s."shardid") ORDER BY s."shardid") AS names
                   FROM pg_dist_shard s
                            JOIN pg_dist_placement p ON p."shardid" = s."shardid" AND p."shardstate" = 1
@@ -202,8 +203,8 @@ BEGIN
                 LOOP
                     v_query := node_discovery_query(
                             v_node.names,
-                            ARRAY(SELECT v_cursor."id" IS NOT NULL AND sh = ANY (v_cursor.shards)
-                                  FROM unnest(v_node.shards) WITH ORDINALITY u(sh, o)
+                            ARRAY(SELECT v_cursor."id" IS NOT NULL AND pl = ANY (v_cursor.placements)
+                                  FROM unnest(v_node.placements) WITH ORDINALITY u(pl, o)
                                   ORDER BY o),
                             COALESCE(v_cursor.snapshot, '1:1:'::pg_snapshot), v_row.start_at);
                     SELECT r."success", r."result"
@@ -230,11 +231,11 @@ BEGIN
             ORDER BY o;
             GET DIAGNOSTICS v_count = ROW_COUNT;
             v_markers := v_markers + v_count;
-            IF v_count > 0 OR v_cursor."id" IS NULL OR v_cursor.shards IS DISTINCT FROM v_node.shards
+            IF v_count > 0 OR v_cursor."id" IS NULL OR v_cursor.placements IS DISTINCT FROM v_node.placements
                 OR v_cursor.snapshot::text IS DISTINCT FROM (v_found ->> 'snapshot') THEN
-                INSERT INTO view_node_cursors ("view", "generation", "nodeid", "sysid", "snapshot", "shards")
+                INSERT INTO view_node_cursors ("view", "generation", "nodeid", "sysid", "snapshot", "placements")
                 VALUES (v_view, v_row.generation, v_node.nodeid, v_found ->> 'sysid',
-                        (v_found ->> 'snapshot')::pg_snapshot, v_node.shards)
+                        (v_found ->> 'snapshot')::pg_snapshot, v_node.placements)
                 RETURNING "id" INTO v_id;
                 DELETE
                 FROM view_node_cursors
@@ -636,69 +637,6 @@ BEGIN
                                                           FOR UPDATE SKIP LOCKED);
     GET DIAGNOSTICS v_count = ROW_COUNT;
     RETURN v_count;
-END;
-$$;
-
--- API (of sql/004_event_metadata.sql): stream_event_batches plus each event's metadata, read by the event's stream
--- and offset (one shard), not by the offset alone (every shard). Needs 004's metadata column: apply this file after
--- 004 (SchemaInstaller applies it last on Citus).
-CREATE OR REPLACE FUNCTION stream_event_batches_with_metadata(v_view TEXT, v_partitions INT DEFAULT 1,
-                                                              v_events_per_partition INT DEFAULT 100,
-                                                              v_seconds INT DEFAULT NULL,
-                                                              v_consumer TEXT DEFAULT NULL)
-    RETURNS TABLE
-            (
-                "event"           TEXT,
-                "event_id"        UUID,
-                "event_version"   BIGINT,
-                "decider"         TEXT,
-                "decider_id"      TEXT,
-                "data"            JSONB,
-                "command_id"      UUID,
-                "previous_id"     UUID,
-                "final"           BOOLEAN,
-                "created_at"      TIMESTAMP WITH TIME ZONE,
-                "offset"          BIGINT,
-                "lease"           BIGINT,
-                "attempt"         INT,
-                "locked_until"    TIMESTAMP WITH TIME ZONE,
-                "stream_position" BIGINT,
-                "metadata"        JSONB
-            )
-    LANGUAGE plpgsql
-    SET enable_seqscan = off
-    SET jit = off AS
-$$
-#variable_conflict use_column
-DECLARE
-    b RECORD;
-BEGIN
-    -- row by row: Citus plans no correlated subquery beside a set-returning function
-    FOR b IN SELECT *
-             FROM stream_event_batches(v_view, v_partitions, v_events_per_partition, v_seconds, v_consumer)
-                      WITH ORDINALITY x
-             ORDER BY x."ordinality"
-        LOOP
-            "event" := b."event";
-            "event_id" := b."event_id";
-            "event_version" := b."event_version";
-            "decider" := b."decider";
-            "decider_id" := b."decider_id";
-            "data" := b."data";
-            "command_id" := b."command_id";
-            "previous_id" := b."previous_id";
-            "final" := b."final";
-            "created_at" := b."created_at";
-            "offset" := b."offset";
-            "lease" := b."lease";
-            "attempt" := b."attempt";
-            "locked_until" := b."locked_until";
-            "stream_position" := b."stream_position";
-            EXECUTE 'SELECT e."metadata" FROM events e WHERE e."decider_id" = $1 AND e."offset" = $2'
-                INTO "metadata"
-                USING b."decider_id"::text, b."offset"::bigint;
-            RETURN NEXT;
-        END LOOP;
 END;
 $$;
 
