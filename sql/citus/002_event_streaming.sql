@@ -111,6 +111,48 @@ BEGIN
 END;
 $$;
 
+-- The last event of a stream (its offset, and whether it closed the stream), read on its shard: the seed's locks
+-- view joined events in a lateral subquery, which Citus cannot plan beside the coordinator's tables.
+CREATE OR REPLACE FUNCTION stream_head(v_decider TEXT, v_decider_id TEXT, OUT "offset" BIGINT, OUT "final" BOOLEAN)
+    LANGUAGE plpgsql
+    STABLE AS
+$$
+BEGIN
+    EXECUTE 'SELECT e."offset", e."final" FROM events e WHERE e."decider_id" = $1 AND e."decider" = $2 '
+                || 'ORDER BY e."decider_id", e."decider", e."stream_position" DESC LIMIT 1'
+        INTO "offset", "final"
+        USING v_decider_id, v_decider;
+END;
+$$;
+
+-- The seed's locks table, as in 002, with each stream's last event read by stream_head.
+CREATE OR REPLACE VIEW locks AS
+SELECT p."view",
+       p."decider_id",
+       last."offset",
+       COALESCE(p."position", v."start_offset")              AS "last_offset",
+       COALESCE(p."locked_until", '-infinity'::timestamptz) AS "locked_until",
+       last."final"                                          AS "offset_final",
+       COALESCE(p."created_at", v."created_at")              AS "created_at",
+       COALESCE(p."updated_at", v."updated_at")              AS "updated_at",
+       p."decider"
+FROM (SELECT pp."view", pp."decider", pp."decider_id", pp."position", pp."locked_until",
+             pp."created_at", pp."updated_at"
+      FROM view_positions pp
+               JOIN views vv ON vv."view" = pp."view" AND vv."generation" = pp."generation"
+      UNION ALL
+      SELECT DISTINCT m."view", m."decider", m."decider_id", NULL::bigint, NULL::timestamptz,
+                      NULL::timestamptz, NULL::timestamptz
+      FROM view_markers m
+               JOIN views vv ON vv."view" = m."view" AND vv."generation" = m."generation"
+      WHERE NOT EXISTS (SELECT
+                        FROM view_positions pp
+                        WHERE pp."view" = m."view"
+                          AND pp."decider" = m."decider"
+                          AND pp."decider_id" = m."decider_id")) p
+         JOIN views v ON v."view" = p."view"
+         CROSS JOIN LATERAL stream_head(p."decider", p."decider_id") last;
+
 -- The query that discovers, on one node, the events of the given shards: one statement, so its snapshot (returned
 -- with the rows) is the one the rows were read in. v_incremental[i]: shard v_names[i] was read under v_snapshot on
 -- this node before, so only transactions not visible in v_snapshot count; otherwise the shard is read in full.
@@ -151,7 +193,7 @@ $$;
 
 -- Discovers the view's new events on every node that holds shards of events, and leaves a marker for each partition
 -- it saw. Returns the number of markers it left, or NULL when another consumer is discovering for this view right now
--- (it does the work). A node that cannot be reached is passed over (its events wait for the next discovery).
+-- (it does the work). v_max is checked but not used: a snapshot difference is read whole. A node that cannot be reached is passed over (its events wait for the next discovery).
 -- Called by stream_events and stream_event_batches; callable on its own. Writes only INSERTs (and deletes its own
 -- obsolete cursor records): it never waits for another transaction.
 CREATE OR REPLACE FUNCTION discover_events(v_view TEXT, v_max INT DEFAULT 10000) RETURNS BIGINT

@@ -204,6 +204,10 @@ class CitusStreamingIT {
         consumer.drain();
         assertThat(consumer.seen()).containsExactly(a + "#1", a + "#2", a + "#3", a + "-other#1", a + "#4", a + "#5");
         assertExactlyOnce(db, "v");
+        assertThat(query(db, "SELECT view_lag('v')")).isEqualTo("0");
+        // the seed's locks view: each stream's last offset, all acknowledged
+        assertThat(query(db, "SELECT count(*) FROM locks WHERE view = 'v' AND \"offset\" = last_offset"))
+                .isEqualTo("2");
     }
 
     // ---------------------------------------------------------------------------- the Java processors, coordinator
