@@ -116,6 +116,90 @@ public final class SchemaInstaller {
     }
 
     /**
+     * Distributes the plain store of {@code dataSource}'s database on Citus, in one transaction, on the server that
+     * has become the coordinator ({@code citus} extension created, workers added): the keys of the Citus layout
+     * ({@code sql/citus/distribute/1_keys.sql}), then the Citus variants of {@code sql/citus/}, which distribute the
+     * tables (copying their rows to the workers) and replace the functions, then the triggers again
+     * ({@code 2_triggers.sql}). Events keep their ids, offsets and stream positions. Stop writers and processors
+     * first: it locks the tables for as long as the copy takes (docs/scaling.md). Does I/O.
+     *
+     * @return the files applied, by path under {@code sql/}; empty if the store is distributed already
+     * @throws SchemaLayoutException if the database has no {@code citus} extension, no store, or a store that is not
+     *     up to date ({@link #install(DataSource, SchemaLayout)} with {@link SchemaLayout#PLAIN} first); then nothing
+     *     is changed
+     * @throws EventStoreAccessException if a file cannot be applied; then nothing is changed
+     */
+    public static List<String> distribute(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                lock(connection);
+                List<String> applied = distribute(connection);
+                connection.commit();
+                return applied;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new EventStoreAccessException(
+                    "schema", "cannot distribute the event store: " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    private static List<String> distribute(Connection connection) throws SQLException {
+        boolean citus = hasCitus(connection);
+        if (!citus) {
+            throw new SchemaLayoutException(
+                    "schema",
+                    "cannot distribute the event store: this database has no citus extension (docs/scaling.md);"
+                            + " nothing was changed",
+                    null);
+        }
+        Boolean distributed = eventsDistributed(connection, true);
+        if (distributed == null) {
+            throw new SchemaLayoutException(
+                    "schema",
+                    "cannot distribute the event store: there is none in this database; install(dataSource) installs"
+                            + " a distributed one; nothing was changed",
+                    null);
+        }
+        if (distributed) {
+            return List.of();
+        }
+        for (String file : FILES) {
+            if (!isApplied(connection, file)) {
+                throw new SchemaLayoutException(
+                        "schema",
+                        "cannot distribute the event store: " + file + " is not applied; upgrade the plain store"
+                                + " first (install(dataSource, SchemaLayout.PLAIN)); nothing was changed",
+                        null);
+            }
+        }
+        List<String> paths = new ArrayList<>();
+        paths.add(CITUS + "distribute/1_keys.sql");
+        for (String file : FILES) {
+            for (String path : paths(file, SchemaLayout.CITUS)) {
+                if (path.startsWith(CITUS)) {
+                    paths.add(path);
+                }
+            }
+        }
+        paths.add(CITUS + "distribute/2_triggers.sql");
+        for (String path : paths) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql(path));
+            } catch (SQLException e) {
+                throw new SQLException("cannot apply " + path + ": " + e.getMessage(), e.getSQLState(), e);
+            }
+        }
+        return List.copyOf(paths);
+    }
+
+    /**
      * {@return the layout of the store in the database of {@code dataSource}}: {@link SchemaLayout#CITUS} if its
      * {@code events} table is distributed, {@link SchemaLayout#PLAIN} if it is a table of one server; with no store
      * yet, the layout {@link #install(DataSource)} would install: Citus when the database has the {@code citus}

@@ -369,6 +369,87 @@ class CitusStoreIT {
     }
 
     @Test
+    @Order(8)
+    void a_plain_store_in_a_citus_database_stays_plain_until_distributed_and_keeps_its_events() throws Exception {
+        cluster().createDatabase("legacy");
+        try (HikariDataSource legacy = pool(cluster().jdbcUrl("legacy"), 4)) {
+            assertThat(SchemaInstaller.install(legacy, SchemaLayout.PLAIN)).isEqualTo(SchemaInstaller.FILES);
+            // the store decides the layout, not the extension
+            assertThat(SchemaInstaller.layoutOf(legacy)).isEqualTo(SchemaLayout.PLAIN);
+            assertThat(SchemaInstaller.install(legacy)).isEmpty();
+            assertThatThrownBy(() -> SchemaInstaller.install(legacy, SchemaLayout.CITUS))
+                    .isInstanceOf(SchemaLayoutException.class)
+                    .hasMessageContaining("docs/scaling.md");
+            var repository = PostgresEventStore.of(legacy).repository(Counter.types(), Increment::counterId);
+            var aggregate = EventSourcingAggregate.of(AggregateOnPostgresIT.COUNTER, repository);
+            UUID replayed = UUID.randomUUID();
+            var first = aggregate.handle(new Increment("legacy-0", 5), replayed);
+            for (int stream = 0; stream < 10; stream++) {
+                for (int i = 0; i < 4; i++) {
+                    aggregate.handle(new Increment("legacy-" + stream, 1));
+                }
+            }
+            List<String> before;
+            try (Connection c = legacy.getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute("SELECT save_snapshot('legacy-1', 'counter', 'v1', '{\"count\": 4}',"
+                        + " (SELECT event_id FROM get_last_event('legacy-1', 'counter')))");
+                before = all(
+                        s,
+                        "SELECT decider_id || ' ' || stream_position || ' ' || \"offset\" || ' ' || event_id"
+                                + " FROM events ORDER BY decider_id, stream_position");
+            }
+            assertThat(before).hasSize(41);
+
+            assertThat(SchemaInstaller.distribute(legacy))
+                    .containsExactly(
+                            "citus/distribute/1_keys.sql",
+                            "citus/001_event_sourcing.sql",
+                            "citus/003_snapshots.sql",
+                            "citus/004_event_metadata.sql",
+                            "citus/005_own_sqlstates.sql",
+                            "citus/distribute/2_triggers.sql");
+            assertThat(SchemaInstaller.layoutOf(legacy)).isEqualTo(SchemaLayout.CITUS);
+            assertThat(SchemaInstaller.distribute(legacy)).isEmpty();
+            assertThat(SchemaInstaller.install(legacy)).isEmpty();
+            try (Connection c = legacy.getConnection();
+                    Statement s = c.createStatement()) {
+                assertThat(all(s, "SELECT table_name || ' ' || citus_table_type FROM citus_tables ORDER BY 1"))
+                        .containsExactly("deciders reference", "events distributed", "snapshots distributed");
+                // the same events, with their ids, offsets and positions, now on the workers
+                assertThat(all(
+                                s,
+                                "SELECT decider_id || ' ' || stream_position || ' ' || \"offset\" || ' ' || event_id"
+                                        + " FROM events ORDER BY decider_id, stream_position"))
+                        .isEqualTo(before);
+                assertThat(all(s, "SELECT state::text FROM get_snapshot('legacy-1', 'counter', 'v1')"))
+                        .containsExactly("{\"count\": 4}");
+                // the rules hold on the shards again
+                assertRefused(
+                        () -> execute(c, "UPDATE events SET data = '{}' WHERE decider_id = 'legacy-1'"),
+                        "ES006",
+                        AppendOnlyViolationException.class);
+                assertRefused(
+                        () -> execute(
+                                c,
+                                "SELECT * FROM append_event('Incremented', gen_random_uuid(), 'counter',"
+                                        + " 'legacy-1', '{}', gen_random_uuid(), NULL)"),
+                        "ES001",
+                        ConcurrencyConflictException.class);
+            }
+            // the application goes on where it was: appends after the copied heads, replays its old commands
+            for (int stream = 0; stream < 10; stream++) {
+                aggregate.handle(new Increment("legacy-" + stream, 1));
+            }
+            assertThat(aggregate.handle(new Increment("legacy-0", 5), replayed)).isEqualTo(first);
+            assertThat(repository.fetch(new Increment("legacy-0", 1))).hasSize(6);
+            assertThatThrownBy(() -> PostgresEventStore.of(legacy)
+                            .startPush("legacy-push", "secret", HttpDeliveryOptions.defaults()))
+                    .isInstanceOf(SchemaLayoutException.class);
+        }
+    }
+
+    @Test
     @Order(100)
     void a_worker_killed_hard_under_append_load_and_restarted_loses_no_acknowledged_append_and_forks_no_stream()
             throws Exception {
@@ -573,6 +654,16 @@ class CitusStoreIT {
         try (Connection c = dataSource().getConnection();
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                rows.add(r.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    private static List<String> all(Statement s, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet r = s.executeQuery(sql)) {
             while (r.next()) {
                 rows.add(r.getString(1));
             }

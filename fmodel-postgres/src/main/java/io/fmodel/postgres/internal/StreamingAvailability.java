@@ -8,16 +8,18 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
- * Whether processors can run on the store: on a Citus store (events distributed) without the streaming tables of
- * {@code sql/002} (whose Citus variant is not in this release: issue 18), a processor refuses to start with
- * {@link SchemaLayoutException} instead of failing later on a missing function. One catalog read per start; does I/O.
+ * Whether processors can run on the store: on a Citus store (events distributed) whose streaming is not the Citus
+ * one ({@code citus/002_event_streaming.sql} not recorded in {@code schema_version}: no streaming tables, or those
+ * of plain {@code sql/002}, which skip events on Citus), a processor refuses to start with
+ * {@link SchemaLayoutException} instead of failing later on a missing function or, worse, skipping events. Two
+ * catalog reads per start; does I/O.
  */
 public final class StreamingAvailability {
 
     private StreamingAvailability() {}
 
     /**
-     * Refuses when {@code dataSource}'s store is distributed on Citus and has no streaming tables; a failure to read
+     * Refuses when {@code dataSource}'s store is distributed on Citus without Citus streaming; a failure to read
      * the catalog is left to the processor's own first call, which reports it as usual.
      *
      * @throws SchemaLayoutException when streaming is not installed on a Citus store
@@ -26,14 +28,16 @@ public final class StreamingAvailability {
         boolean missing;
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement()) {
-            try (ResultSet citus = statement.executeQuery("SELECT to_regclass('views') IS NULL"
-                    + " AND EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')")) {
+            try (ResultSet citus =
+                    statement.executeQuery("SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')")) {
                 citus.next();
                 missing = citus.getBoolean(1);
             }
             if (missing) {
                 try (ResultSet distributed = statement.executeQuery(
-                        "SELECT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = to_regclass('events'))")) {
+                        "SELECT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = to_regclass('events'))"
+                                + " AND NOT EXISTS (SELECT FROM schema_version"
+                                + " WHERE file = 'citus/002_event_streaming.sql')")) {
                     distributed.next();
                     missing = distributed.getBoolean(1);
                 }
@@ -45,9 +49,9 @@ public final class StreamingAvailability {
             throw new SchemaLayoutException(
                     "view " + view,
                     "cannot start a processor of view " + view + ": this event store is distributed on Citus, and"
-                            + " event streaming (sql/002) is not installed there yet; its Citus variant is the"
-                            + " streaming part of issue 18 (docs/scaling.md). Appends and reads work; run"
-                            + " processors on a plain PostgreSQL store until then",
+                            + " its streaming is not the Citus one (sql/citus/002_event_streaming.sql, the streaming"
+                            + " part of issue 18, is not installed; plain sql/002 skips events on Citus,"
+                            + " docs/scaling.md). Appends and reads work",
                     null);
         }
     }
