@@ -405,6 +405,7 @@ class CitusStoreIT {
                     .containsExactly(
                             "citus/distribute/1_keys.sql",
                             "citus/001_event_sourcing.sql",
+                            "citus/002_event_streaming.sql",
                             "citus/003_snapshots.sql",
                             "citus/004_event_metadata.sql",
                             "citus/005_own_sqlstates.sql",
@@ -443,9 +444,12 @@ class CitusStoreIT {
             }
             assertThat(aggregate.handle(new Increment("legacy-0", 5), replayed)).isEqualTo(first);
             assertThat(repository.fetch(new Increment("legacy-0", 1))).hasSize(6);
+            // streaming is distributed with the rest (sql/citus/002): processors are not refused
             assertThatThrownBy(() -> PostgresEventStore.of(legacy)
                             .startPush("legacy-push", "secret", HttpDeliveryOptions.defaults()))
-                    .isInstanceOf(SchemaLayoutException.class);
+                    .isInstanceOf(EventStoreAccessException.class)
+                    .isNotInstanceOf(SchemaLayoutException.class)
+                    .hasMessageContaining("view legacy-push is not registered");
         }
     }
 
