@@ -112,29 +112,35 @@ CREATE OR REPLACE FUNCTION stream_event_batches_with_metadata(v_view TEXT, v_par
     SET jit = off AS
 $$
 #variable_conflict use_column
+DECLARE
+    b RECORD;
 BEGIN
-    RETURN QUERY SELECT b."event",
-                        b."event_id",
-                        b."event_version",
-                        b."decider",
-                        b."decider_id",
-                        b."data",
-                        b."command_id",
-                        b."previous_id",
-                        b."final",
-                        b."created_at",
-                        b."offset",
-                        b."lease",
-                        b."attempt",
-                        b."locked_until",
-                        b."stream_position",
-                        (SELECT e."metadata"
-                         FROM events e
-                         WHERE e."decider_id" = b."decider_id"
-                           AND e."offset" = b."offset")
-                 FROM stream_event_batches(v_view, v_partitions, v_events_per_partition, v_seconds,
-                                           v_consumer) WITH ORDINALITY b
-                 ORDER BY b."ordinality";
+    -- row by row: Citus plans no correlated subquery beside a set-returning function
+    FOR b IN SELECT *
+             FROM stream_event_batches(v_view, v_partitions, v_events_per_partition, v_seconds, v_consumer)
+                      WITH ORDINALITY x
+             ORDER BY x."ordinality"
+        LOOP
+            "event" := b."event";
+            "event_id" := b."event_id";
+            "event_version" := b."event_version";
+            "decider" := b."decider";
+            "decider_id" := b."decider_id";
+            "data" := b."data";
+            "command_id" := b."command_id";
+            "previous_id" := b."previous_id";
+            "final" := b."final";
+            "created_at" := b."created_at";
+            "offset" := b."offset";
+            "lease" := b."lease";
+            "attempt" := b."attempt";
+            "locked_until" := b."locked_until";
+            "stream_position" := b."stream_position";
+            EXECUTE 'SELECT e."metadata" FROM events e WHERE e."decider_id" = $1 AND e."offset" = $2'
+                INTO "metadata"
+                USING b."decider_id"::text, b."offset"::bigint;
+            RETURN NEXT;
+        END LOOP;
 END;
 $$;
 
