@@ -22,9 +22,10 @@ public enum SchemaLayout {
      * The Citus variants of {@code sql/citus/} in place of those of {@code sql/}: {@code events} and {@code snapshots}
      * distributed by {@code decider_id}, {@code deciders} a reference table, the append and read functions distributed
      * by {@code v_decider_id} and colocated with {@code events}; every unique key includes {@code decider_id}
-     * ({@code event_id} is unique per {@code decider_id}). Installed on the coordinator. Event streaming
-     * ({@code sql/002}) is installed only once its Citus variant exists: until then processors refuse to start on it
-     * ({@link SchemaLayoutException}).
+     * ({@code event_id} is unique per {@code decider_id}). Installed on the coordinator. Event streaming is
+     * {@code sql/002} followed by its Citus amendment, {@code sql/citus/002_event_streaming.sql} (discovery per node,
+     * docs/scaling.md); on a Citus store without the amendment (installed by an older release) processors refuse to
+     * start ({@link SchemaLayoutException}).
      */
     CITUS
 }

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * The database does not fit the {@link SchemaLayout} asked for, or a part of the store is not available in the
  * database's layout: {@link SchemaLayout#CITUS} asked of a database without the {@code citus} extension, one layout
  * asked of a store installed in the other, or a processor started on a Citus store whose streaming tables
- * ({@code sql/002}) are not installed yet (issue 18).
+ * are not the Citus ones ({@code sql/citus/002_event_streaming.sql} not installed, as by an older release).
  *
  * <p>Nothing was written; retrying does not help. {@link #stream()} is {@code schema}, or {@code view NAME} for a
  * processor.

@@ -43,15 +43,15 @@ public final class StreamingAvailability {
                 }
             }
         } catch (SQLException e) {
-            return;
+            return; // the catalog cannot be read now: the processor's own first call reports why, typed
         }
         if (missing) {
             throw new SchemaLayoutException(
                     "view " + view,
                     "cannot start a processor of view " + view + ": this event store is distributed on Citus, and"
-                            + " its streaming is not the Citus one (sql/citus/002_event_streaming.sql, the streaming"
-                            + " part of issue 18, is not installed; plain sql/002 skips events on Citus,"
-                            + " docs/scaling.md). Appends and reads work",
+                            + " its streaming is not the Citus one (sql/citus/002_event_streaming.sql is not installed;"
+                            + " plain sql/002 skips events on Citus): run SchemaInstaller.install on the coordinator"
+                            + " (docs/scaling.md). Appends and reads work",
                     null);
         }
     }

@@ -1,6 +1,7 @@
 package io.fmodel.postgres.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fmodel.core.Saga;
 import io.fmodel.core.View;
@@ -11,6 +12,7 @@ import io.fmodel.postgres.PostgresEventStore;
 import io.fmodel.postgres.SagaProcessor;
 import io.fmodel.postgres.SchemaInstaller;
 import io.fmodel.postgres.SchemaLayout;
+import io.fmodel.postgres.SchemaLayoutException;
 import io.fmodel.postgres.StreamingOptions;
 import io.fmodel.postgres.ViewProcessor;
 import java.io.IOException;
@@ -289,6 +291,22 @@ class CitusStreamingIT {
         } finally {
             processors.forEach(ViewProcessor::close);
         }
+    }
+
+    @Test
+    void a_processor_refuses_to_start_on_a_citus_store_without_the_citus_streaming() throws Exception {
+        String db = store(true);
+        execute(db, "DELETE FROM schema_version WHERE file = 'citus/002_event_streaming.sql'"); // as an older release
+        PostgresEventStore store = PostgresEventStore.of(dataSource(db));
+        assertThatThrownBy(() -> store.startView(
+                        "refused",
+                        TYPES,
+                        View.of(new Applied(List.of()), (state, event) -> state),
+                        store.jsonbViewStore("refused", Numbered::stream, Applied.class),
+                        StreamingOptions.defaults()))
+                .isInstanceOf(SchemaLayoutException.class)
+                .hasMessageContaining("sql/citus/002_event_streaming.sql is not installed")
+                .hasMessageContaining("SchemaInstaller.install");
     }
 
     @Test
