@@ -47,8 +47,9 @@ public interface ProcessorListener {
     }
 
     /**
-     * {@return whether {@link #delivering} reads {@link Batch#traceContext}} If so, the processors read the metadata
-     * of every event they lease (one more index probe per event); else {@code traceContext} is empty.
+     * {@return whether {@link #delivering} reads {@link Batch#traceContext}} Asked once, when a processor starts. If
+     * so, the processors read the metadata of every event they lease (one more index probe per event); else
+     * {@code traceContext} is empty.
      */
     default boolean readsTraceContext() {
         return false;

@@ -186,6 +186,9 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
     final Options options;
     final Logger log;
     private final ProcessorListener listener;
+    /** Whether the listener reads the trace context of batches: asked once, it does not change. */
+    private final boolean traced;
+
     private final Workers workers;
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -194,8 +197,9 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
     ConsumerEngine(DataSource dataSource, String view, Options options, ProcessorListener listener) {
         this.dataSource = dataSource;
         this.view = Identifiers.requireName("view name", view);
+        this.traced = listener.readsTraceContext();
         // a listener that reads the trace context of batches needs their metadata
-        this.options = listener.readsTraceContext() && !options.metadata() ? options.withMetadata() : options;
+        this.options = traced && !options.metadata() ? options.withMetadata() : options;
         this.listener = listener;
         this.log = LoggerFactory.getLogger(getClass());
         this.workers = new Workers(
@@ -268,7 +272,7 @@ public abstract sealed class ConsumerEngine implements StreamProcessor permits S
                     batch.attempt(),
                     batch.rows().size(),
                     batch.rows().getFirst().offset(),
-                    listener.readsTraceContext()
+                    traced
                             ? MetadataJson.decode(batch.rows().getFirst().metadata())
                                     .traceContext()
                             : Map.of()));
